@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Reads are served from {@link HubStore#snapshot()} and immutable blob files; only publish and yank write.
  */
 public final class HubServer implements AutoCloseable {
+    private static final long MAX_DISCARD = 16L << 20;
+
     private final HubStore store;
     private final HttpServer http;
     private final ExecutorService pool;
@@ -208,16 +210,37 @@ public final class HubServer implements AutoCloseable {
 
     private static void error(HttpExchange ex, int status, String code, String message) {
         try {
-            // the request body may be unread (refused before reading it): close instead of draining it
-            if (status == 413 || status == 401 || status == 403 || status == 409) {
-                ex.getResponseHeaders().set("Connection", "close");
-            }
+            discardUnreadBody(ex);
             Map<String, String> body = new LinkedHashMap<>();
             body.put("error", message);
             body.put("code", code);
             sendJson(ex, status, HubStore.JSON.writeValueAsBytes(body), null);
         } catch (IOException ignored) {
             // the client is gone
+        }
+    }
+
+    /**
+     * A refusal may come before the upload was read. Unread bytes at close make TCP reset the connection, which can
+     * destroy the answer before the client reads it, so a modest remainder is read and dropped first; a larger one
+     * is left to the reset (clients check the hub's max_upload before sending that much).
+     */
+    private static void discardUnreadBody(HttpExchange ex) {
+        String m = ex.getRequestMethod();
+        if (!m.equals("PUT") && !m.equals("POST")) return;
+        String cl = ex.getRequestHeaders().getFirst("Content-Length");
+        try {
+            if (cl != null && Long.parseLong(cl.strip()) > MAX_DISCARD) {
+                ex.getResponseHeaders().set("Connection", "close");
+                return;
+            }
+            InputStream in = ex.getRequestBody();
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while (total <= MAX_DISCARD && (n = in.read(buf)) > 0) total += n;
+        } catch (IOException | NumberFormatException ignored) {
+            // the answer is still worth sending
         }
     }
 
