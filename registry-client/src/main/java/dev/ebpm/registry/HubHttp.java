@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -65,7 +66,8 @@ public final class HubHttp {
                             .writeTimeout(options.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                             .followRedirects(false)
                             .followSslRedirects(false)
-                            .retryOnConnectionFailure(false)
+                            // lets okhttp replay a GET on a pooled connection the server closed meanwhile
+                            .retryOnConnectionFailure(true)
                             .build();
                 }
                 c = client;
@@ -100,10 +102,15 @@ public final class HubHttp {
         }
     }
 
-    /** Sends a non-idempotent request once (publish, yank): never retried. */
+    /**
+     * Sends a non-idempotent request once (publish, yank): never retried, and on a fresh connection, because a
+     * pooled one the server has meanwhile closed would fail it with nothing to retry.
+     */
     public Response send(Request request) {
         try {
-            return client().newCall(request).execute();
+            OkHttpClient fresh = client().newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+                    .retryOnConnectionFailure(false).build();
+            return fresh.newCall(request).execute();
         } catch (IOException e) {
             throw unreachable(request, e);
         }
@@ -121,6 +128,8 @@ public final class HubHttp {
                 }
             } catch (IOException e) {
                 if (!retryable(e) || attempt >= options.attempts()) throw unreachable(req, e);
+                // the other idle connections to this hub may be just as dead as the one that failed
+                client().connectionPool().evictAll();
             }
             sleep(wait);
             wait *= 2;

@@ -25,6 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HubServer implements AutoCloseable {
     private static final long MAX_DISCARD = 16L << 20;
 
+    static {
+        // headers and body go out as separate writes; with Nagle on, each response waits for a delayed ACK (~40 ms).
+        // Read once by the JDK when its HttpServer config loads, so it must be set before the first server starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HubStore store;
     private final HttpServer http;
     private final ExecutorService pool;
