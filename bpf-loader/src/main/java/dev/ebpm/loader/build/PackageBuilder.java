@@ -37,7 +37,8 @@ public final class PackageBuilder {
         return buildPackage(dir, options).packageJson();
     }
 
-    public Result buildPackage(Path dir, BuildOptions options) {
+    public Result buildPackage(Path packageDir, BuildOptions options) {
+        Path dir = packageDir.toAbsolutePath().normalize(); // tools run with dir as their working directory
         Path source = findSource(dir);
         String fileName = source.getFileName().toString();
         String name = fileName.substring(0, fileName.length() - SOURCE_SUFFIX.length());
