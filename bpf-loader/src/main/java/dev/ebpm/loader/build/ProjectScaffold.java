@@ -60,7 +60,7 @@ public final class ProjectScaffold {
                 };
 
                 /// @description "Only report this process id (0: all)"
-                /// @cmdarg {"short": "p", "long": "pid"}
+                /// @cmdarg {"short": "p"}
                 const volatile pid_t target_pid = 0;
 
                 /* exports struct event: ebpm prints what the ring buffer carries with its layout */
