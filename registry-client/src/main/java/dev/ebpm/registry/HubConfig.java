@@ -116,6 +116,16 @@ public final class HubConfig {
         return Type.DIRECTORY;
     }
 
+    /** Asks an http(s) hub whether it has an index ({@code index.json}: an ebpm hub) or not (a static hub). */
+    public static Type probe(HubHttp http, String url) {
+        String base = url.endsWith("/") ? url : url + "/";
+        try (okhttp3.Response r = http.get(base + "index.json", java.util.Map.of())) {
+            if (r.code() == 200) return Type.INDEX;
+            if (r.code() == 404 || r.code() == 403) return Type.STATIC;
+            throw new RegistryException(base + "index.json answered HTTP " + r.code());
+        }
+    }
+
     private void save() {
         ObjectNode root = IndexDocument.JSON.createObjectNode();
         ArrayNode hubs = root.putArray("hubs");
