@@ -191,6 +191,8 @@ class HubRoundTripTest {
             Path dir = tmp.resolve("dl-" + i);
             futures.add(pool.submit(() -> {
                 try {
+                    // one client per downloader, as one ebpm process would have
+                    HubClient resolver = TestHub.client(dir.resolve("client"), hub.url(), HubConfig.Type.INDEX);
                     go.await();
                     int rounds = 0;
                     while (publishing.get() || rounds < 3) {
@@ -198,7 +200,7 @@ class HubRoundTripTest {
                         Downloader d = new Downloader(http, dir.resolve("r" + rounds), Downloader.DEFAULT_MAX_BYTES, true);
                         Path got = d.download(hub.url() + "blobs/sha256/" + sha, sha, a.length);
                         if (!Digests.sha256Hex(got).equals(sha)) throw new AssertionError("partial or wrong bytes");
-                        TestHub.client(dir.resolve("c" + rounds), hub.url(), HubConfig.Type.INDEX).resolver().resolve(PackageSpec.parse("bigsnoop"));
+                        resolver.indexHubAt(hub.url()).find(dev.ebpm.pkg.PackageName.parse("bigsnoop")).orElseThrow();
                         downloads.incrementAndGet();
                         rounds++;
                     }

@@ -28,7 +28,7 @@ final class TestHub implements AutoCloseable {
         this.maxUpload = maxUpload;
         this.store = HubStore.open(data, maxUpload);
         this.token = store.createToken("alice");
-        this.server = HubServer.start(store, new InetSocketAddress("127.0.0.1", 0), 16);
+        this.server = HubServer.start(store, new InetSocketAddress("127.0.0.1", 0), 128);
     }
 
     String url() {
@@ -39,7 +39,7 @@ final class TestHub implements AutoCloseable {
         int port = server.port();
         close();
         store = HubStore.open(data, maxUpload);
-        server = HubServer.start(store, new InetSocketAddress("127.0.0.1", port), 16);
+        server = HubServer.start(store, new InetSocketAddress("127.0.0.1", port), 128);
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code ebpm-hub}: runs a hub server and administers its data directory.
  * <pre>
- *   ebpm-hub serve --port P --data DIR [--bind ADDR] [--max-upload BYTES] [--threads N]
+ *   ebpm-hub serve --port P --data DIR [--bind ADDR] [--max-upload BYTES] [--threads N]   (N: worker threads = most open connections)
  *   ebpm-hub token create --data DIR --publisher NAME
  *   ebpm-hub owner add --data DIR --package NAME --publisher NAME
  * </pre>
@@ -36,7 +36,7 @@ public final class HubMain {
                         o.getOrDefault("--bind", "127.0.0.1"),
                         Integer.parseInt(o.getOrDefault("--port", Integer.toString(DEFAULT_PORT))),
                         parseSize(o.getOrDefault("--max-upload", Long.toString(DEFAULT_MAX_UPLOAD))),
-                        Integer.parseInt(o.getOrDefault("--threads", "16")));
+                        Integer.parseInt(o.getOrDefault("--threads", "256")));
                 serve(so, out);
                 return 0;
             }
@@ -85,7 +85,7 @@ public final class HubMain {
 
     static String usage() {
         return String.join("\n",
-                "usage: ebpm-hub serve --port P --data DIR [--bind ADDR] [--max-upload BYTES|NM|NG] [--threads N]",
+                "usage: ebpm-hub serve --port P --data DIR [--bind ADDR] [--max-upload BYTES|NM|NG] [--threads N (max connections, default 256)]",
                 "       ebpm-hub token create --data DIR --publisher NAME   (prints the token once)",
                 "       ebpm-hub owner add --data DIR --package NAME --publisher NAME");
     }

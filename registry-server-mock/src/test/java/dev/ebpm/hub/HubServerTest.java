@@ -43,7 +43,7 @@ class HubServerTest {
         store = HubStore.open(data, 64 * 1024);
         alice = store.createToken("alice");
         bob = store.createToken("bob");
-        server = HubServer.start(store, new InetSocketAddress("127.0.0.1", 0), 4);
+        server = HubServer.start(store, new InetSocketAddress("127.0.0.1", 0), 64);
     }
 
     @AfterEach
@@ -155,7 +155,7 @@ class HubServerTest {
         String before = new String(get("/index.json").body(), StandardCharsets.UTF_8);
         stop();
         store = HubStore.open(data, 64 * 1024);
-        server = HubServer.start(store, new InetSocketAddress("127.0.0.1", 0), 4);
+        server = HubServer.start(store, new InetSocketAddress("127.0.0.1", 0), 64);
         assertEquals(before, new String(get("/index.json").body(), StandardCharsets.UTF_8));
         assertArrayEquals(a, get("/blobs/sha256/" + Digests.sha256Hex(a)).body());
         // the token still works after the restart

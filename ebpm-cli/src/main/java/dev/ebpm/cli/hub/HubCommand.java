@@ -136,7 +136,7 @@ public final class HubCommand implements Runnable {
         @Option(names = "--data", required = true, paramLabel = "DIR") Path data;
         @Option(names = "--bind", paramLabel = "ADDR") String bind = "127.0.0.1";
         @Option(names = "--max-upload", paramLabel = "BYTES", description = "largest accepted archive, e.g. 64M (default 256M)") String maxUpload = "256M";
-        @Option(names = "--threads", paramLabel = "N") int threads = 16;
+        @Option(names = "--threads", paramLabel = "N", description = "worker threads = most open connections (default 256)") int threads = 256;
 
         @Override
         public void run() {

@@ -36,7 +36,7 @@ class HubCommandsTest {
     void start() throws Exception {
         store = HubStore.open(tmp.resolve("hub"), 1 << 20);
         token = store.createToken("alice");
-        server = HubServer.start(store, new InetSocketAddress("127.0.0.1", 0), 4);
+        server = HubServer.start(store, new InetSocketAddress("127.0.0.1", 0), 64);
     }
 
     @AfterEach
