@@ -1,6 +1,5 @@
 package dev.ebpm.registry;
 
-import dev.ebpm.pkg.DigestingInputStream;
 import dev.ebpm.pkg.Digests;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,23 +66,27 @@ public final class Downloader {
             Path tmp = Files.createTempFile(dir, ".download-", ".part");
             try {
                 String sha;
-                long n;
+                long n = 0;
+                long[] received = {0}; // counts bytes of a buffer being filled when the stream breaks
                 ProgressBar bar = ProgressBar.create(shortName(url), declared > 0 ? declared : expectedSize, quiet);
-                try (DigestingInputStream in = new DigestingInputStream(r.body().byteStream()); OutputStream out = Files.newOutputStream(tmp)) {
-                    byte[] buf = new byte[128 * 1024];
-                    int k;
-                    while ((k = in.read(buf)) > 0) {
-                        if (in.count() > cap) {
+                try (PipelinedSha256 digest = new PipelinedSha256(); InputStream in = r.body().byteStream();
+                     OutputStream out = Files.newOutputStream(tmp)) {
+                    while (true) {
+                        byte[] buf = digest.freeBuffer();
+                        int k = fill(in, buf, received);
+                        if (k <= 0) break;
+                        n += k;
+                        if (n > cap) {
                             throw new RegistryException("download of " + url + ": more than " + cap + " bytes; stopped reading, nothing was stored");
                         }
                         out.write(buf, 0, k);
-                        bar.update(in.count());
+                        digest.update(buf, k);
+                        bar.update(n);
                     }
-                    n = in.count();
-                    sha = in.sha256Hex();
+                    sha = digest.finish();
                     bar.finish(n);
                 } catch (IOException e) {
-                    throw new RegistryException("download of " + url + " failed after " + bytesSoFar(tmp) + " bytes"
+                    throw new RegistryException("download of " + url + " failed after " + received[0] + " bytes"
                             + (declared > 0 ? " of " + declared : "") + " (" + reason(e) + "); nothing was stored", e);
                 }
                 if (declared >= 0 && n != declared) {
@@ -111,12 +114,16 @@ public final class Downloader {
         }
     }
 
-    private static long bytesSoFar(Path tmp) {
-        try {
-            return Files.size(tmp);
-        } catch (IOException e) {
-            return 0;
+    /** Reads until {@code buf} is full or the stream ends (okhttp hands out 8 KiB at a time). */
+    private static int fill(InputStream in, byte[] buf, long[] received) throws IOException {
+        int n = 0;
+        while (n < buf.length) {
+            int k = in.read(buf, n, buf.length - n);
+            if (k < 0) break;
+            n += k;
+            received[0] += k;
         }
+        return n;
     }
 
     private static String reason(IOException e) {
