@@ -7,7 +7,13 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeoutException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
@@ -64,6 +70,7 @@ public final class HubHttp {
                             .connectTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                             .readTimeout(options.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                             .writeTimeout(options.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                            .dns(this::lookup)
                             .followRedirects(false)
                             .followSslRedirects(false)
                             // lets okhttp replay a GET on a pooled connection the server closed meanwhile
@@ -74,6 +81,25 @@ public final class HubHttp {
             }
         }
         return c;
+    }
+
+    /** Name lookup bounded by the connect timeout: a dead DNS server must not hang ebpm either. */
+    private List<InetAddress> lookup(String host) throws UnknownHostException {
+        FutureTask<InetAddress[]> task = new FutureTask<>(() -> InetAddress.getAllByName(host));
+        Thread t = new Thread(task, "ebpm-dns");
+        t.setDaemon(true);
+        t.start();
+        try {
+            return Arrays.asList(task.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            throw new UnknownHostException(host + " (no DNS answer within " + options.connectTimeout().toMillis() + " ms)");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownHostException u) throw u;
+            throw new UnknownHostException(host + ": " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnknownHostException(host + ": interrupted");
+        }
     }
 
     /**

@@ -48,7 +48,7 @@ public final class HubResolver {
                 found = hub.find(spec.name());
             } catch (RegistryException e) {
                 failures.add(hub.name() + ": " + e.getMessage());
-                warn("ebpm: warning: hub " + hub.name() + " skipped: " + e.getMessage());
+                if (candidates.size() > 1) warn("ebpm: warning: hub " + hub.name() + " skipped: " + e.getMessage());
                 continue;
             }
             if (found.isEmpty()) continue;
