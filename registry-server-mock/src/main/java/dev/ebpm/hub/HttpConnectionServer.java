@@ -150,6 +150,7 @@ final class HttpConnectionServer implements AutoCloseable {
                     String[] line = head.get(0).split(" ");
                     if (line.length != 3 || !line[2].startsWith("HTTP/1.")) {
                         write(out, Reply.bytes(400, "text/plain", "bad request line\n".getBytes(StandardCharsets.UTF_8)), false, false);
+                        out.flush();
                         return;
                     }
                     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -169,6 +170,7 @@ final class HttpConnectionServer implements AutoCloseable {
                 } catch (BadRequest e) {
                     write(out, Reply.bytes(400, "application/json", ("{\"error\":\"" + e.getMessage() + "\",\"code\":\"bad_request\"}")
                             .getBytes(StandardCharsets.UTF_8)), false, false);
+                    out.flush();
                     return;
                 }
                 Reply reply = handler.handle(req);
