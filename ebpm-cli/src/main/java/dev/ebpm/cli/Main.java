@@ -1,7 +1,65 @@
 package dev.ebpm.cli;
 
-public final class Main {
+import dev.ebpm.cli.run.DoctorCommand;
+import dev.ebpm.cli.run.RunCommand;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ebpm} command: registers the subcommands and maps failures to one-line errors. */
+@Command(
+        name = "ebpm",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "A package manager for eBPF programs: install packages from an eBPF hub, verify",
+            "and cache them in a local store, and run them through libbpf.",
+            "",
+            "Common commands:",
+            "  ebpm run sigsnoop                 run a package (by name, file or URL)",
+            "  ebpm run sigsnoop --help          list the options a package takes",
+            "  ebpm doctor                       what this kernel and host support",
+        },
+        subcommandsRepeatable = false)
+public final class Main implements Runnable {
+    static final String VERSION = "0.1.0";
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
     public static void main(String[] args) {
-        System.out.println("ebpm");
+        System.exit(execute(args));
+    }
+
+    /** Runs one command line and returns its exit code (tests call this in-process). */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (Class<?> c : subcommands()) cl.addSubcommand(c);
+        cl.setExecutionExceptionHandler(new Errors());
+        cl.getSubcommands().get("run").setUnmatchedOptionsArePositionalParams(true);
+        return cl;
+    }
+
+    static List<Class<?>> subcommands() {
+        List<Class<?>> all = new ArrayList<>();
+        all.add(RunCommand.class);
+        all.add(DoctorCommand.class);
+        return all;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ebpm " + VERSION, "Java " + System.getProperty("java.version") + ", libbpf from the system (libbpf.so.1)"};
+        }
     }
 }

@@ -1,0 +1,86 @@
+package dev.ebpm.loader;
+
+import dev.ebpm.loader.internal.LibbpfLog;
+import dev.ebpm.loader.internal.Native;
+import dev.ebpm.loader.link.BpfLink;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
+/** One program of a {@link BpfObject}; owned by the object, so it has no close of its own. */
+public final class BpfProgram {
+    // libbpf 1.1 struct bpf_uprobe_opts: sz, ref_ctr_offset, bpf_cookie, retprobe, func_name.
+    private static final int UPROBE_OPTS_SIZE = 40;
+
+    private final Native n;
+    private final BpfObject owner;
+    private final Pointer handle;
+    private final String name;
+    private final String sectionName;
+
+    BpfProgram(Native n, BpfObject owner, Pointer handle) {
+        this.n = n;
+        this.owner = owner;
+        this.handle = handle;
+        this.name = n.bpf.bpf_program__name(handle);
+        this.sectionName = n.bpf.bpf_program__section_name(handle);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The ELF section, which tells libbpf the program type and attach point. */
+    public String sectionName() {
+        return sectionName;
+    }
+
+    public int fd() {
+        return n.bpf.bpf_program__fd(handle);
+    }
+
+    public boolean autoload() {
+        return n.bpf.bpf_program__autoload(handle);
+    }
+
+    public void setAutoload(boolean autoload) {
+        n.bpf.bpf_program__set_autoload(handle, autoload);
+    }
+
+    /** Attaches where the section name says (tracepoint, raw_tp, tp_btf, uprobe/PATH:FUNC, ...). */
+    public BpfLink attach() {
+        owner.handle();
+        LibbpfLog.clear();
+        Pointer link = n.bpf.bpf_program__attach(handle);
+        return linkOrThrow(link, sectionName);
+    }
+
+    /** Attaches a uprobe or uretprobe to {@code function} in {@code binary}, for any process. */
+    public BpfLink attachUprobe(String binary, String function, boolean retprobe) {
+        owner.handle();
+        Pointer opts = Memory.allocateDirect(n.runtime, UPROBE_OPTS_SIZE, true);
+        opts.putLong(0, UPROBE_OPTS_SIZE);
+        opts.putByte(24, (byte) (retprobe ? 1 : 0));
+        Pointer fn = BpfObject.cString(n, function);
+        opts.putPointer(32, fn);
+        LibbpfLog.clear();
+        Pointer link = n.bpf.bpf_program__attach_uprobe_opts(handle, -1, binary, 0, opts);
+        return linkOrThrow(link, (retprobe ? "uretprobe " : "uprobe ") + binary + ":" + function);
+    }
+
+    /** Attaches an XDP program to an interface; the link detaches it when closed. */
+    public BpfLink attachXdp(int ifindex, String ifname) {
+        owner.handle();
+        LibbpfLog.clear();
+        Pointer link = n.bpf.bpf_program__attach_xdp(handle, ifindex);
+        return linkOrThrow(link, "xdp on " + ifname);
+    }
+
+    private BpfLink linkOrThrow(Pointer link, String where) {
+        if (link == null) {
+            int errno = n.errno();
+            throw new BpfException("program '" + name + "' (" + where + ") cannot attach: " + n.strerror(errno)
+                    + KernelSupport.explainAttachFailure(sectionName, errno), String.join("\n", LibbpfLog.lines()));
+        }
+        return BpfLink.of(n, link, name + " -> " + where);
+    }
+}

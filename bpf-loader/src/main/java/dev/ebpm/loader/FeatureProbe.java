@@ -1,0 +1,122 @@
+package dev.ebpm.loader;
+
+import dev.ebpm.loader.btf.Btf;
+import dev.ebpm.loader.btf.BtfKind;
+import dev.ebpm.loader.internal.Native;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Probes what this kernel supports by trying it, as {@code bpftool feature probe} does: program
+ * and map types through libbpf's probes, and attach types that need more (fentry, LSM, tp_btf)
+ * by loading a two-instruction program against a real kernel function's BTF id.
+ */
+public final class FeatureProbe {
+    /** One line of the report. */
+    public record Check(String group, String name, boolean ok, String detail) {}
+
+    private static final long SYS_BPF = 321; // x86-64
+    private static final int BPF_PROG_LOAD = 5;
+    private static final int PROG_TYPE_TRACING = 26, PROG_TYPE_LSM = 29;
+    private static final int BPF_TRACE_RAW_TP = 23, BPF_TRACE_FENTRY = 24, BPF_LSM_MAC = 27;
+
+    private FeatureProbe() {}
+
+    public static List<Check> run() {
+        List<Check> out = new ArrayList<>();
+        Native n = Native.get();
+        out.add(new Check("host", "kernel", true, read("/proc/sys/kernel/osrelease")));
+        boolean root = KernelSupport.isRoot();
+        out.add(new Check("host", "privileges", root, root ? "root" : "not root: loading BPF needs sudo (or CAP_BPF+CAP_PERFMON)"));
+        out.add(new Check("host", "memlock limit", true, memlock()));
+        out.add(new Check("host", "kernel BTF", KernelSupport.hasKernelBtf(),
+                KernelSupport.hasKernelBtf() ? KernelSupport.VMLINUX_BTF.toString() : "missing: CO-RE programs need --btf FILE"));
+        out.add(new Check("mounts", "tracefs", KernelSupport.tracefsPath().isPresent(),
+                KernelSupport.tracefsPath().map(Path::toString).orElse("not mounted (ebpm mounts it at /sys/kernel/tracing when a tracepoint needs it)")));
+        out.add(new Check("mounts", "bpffs", KernelSupport.isBpffsMounted(),
+                KernelSupport.isBpffsMounted() ? "/sys/fs/bpf" : "not mounted (ebpm mounts it at /sys/fs/bpf when it pins)"));
+        if (!root) return out;
+        mapType(out, n, "ring buffer", 27);
+        mapType(out, n, "perf event array", 4);
+        mapType(out, n, "hash", 1);
+        progType(out, n, "tracepoint", 5);
+        progType(out, n, "raw_tp", 17);
+        progType(out, n, "kprobe/uprobe (program type)", 2);
+        progType(out, n, "xdp", 6);
+        progType(out, n, "tc (sched_cls)", 3);
+        progType(out, n, "perf_event", 7);
+        progType(out, n, "cgroup_skb", 8);
+        boolean kprobePmu = Files.exists(Path.of("/sys/bus/event_source/devices/kprobe"));
+        out.add(new Check("attach", "kprobe", KernelSupport.hasKprobes(), KernelSupport.hasKprobes()
+                ? (kprobePmu ? "kprobe PMU present" : "legacy kprobe_events") : "no kprobe PMU or kprobe_events: CONFIG_KPROBES is off"));
+        boolean uprobePmu = Files.exists(Path.of("/sys/bus/event_source/devices/uprobe"));
+        out.add(new Check("attach", "uprobe", uprobePmu, uprobePmu ? "uprobe PMU present" : "no uprobe PMU"));
+        if (KernelSupport.hasKernelBtf()) {
+            Btf btf = Btf.kernel();
+            out.add(btfAttach(n, btf, "tp_btf", PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, "btf_trace_sched_switch", BtfKind.TYPEDEF));
+            out.add(btfAttach(n, btf, "fentry/fexit", PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "__x64_sys_getpid", BtfKind.FUNC));
+            out.add(btfAttach(n, btf, "lsm", PROG_TYPE_LSM, BPF_LSM_MAC, "bpf_lsm_file_open", BtfKind.FUNC));
+        }
+        return out;
+    }
+
+    private static void mapType(List<Check> out, Native n, String name, int type) {
+        int rc = n.bpf.libbpf_probe_bpf_map_type(type, null);
+        out.add(new Check("map", name, rc == 1, rc == 1 ? "supported" : rc == 0 ? "not supported" : "probe failed: " + n.strerror(-rc)));
+    }
+
+    private static void progType(List<Check> out, Native n, String name, int type) {
+        int rc = n.bpf.libbpf_probe_bpf_prog_type(type, null);
+        out.add(new Check("program", name, rc == 1, rc == 1 ? "supported" : rc == 0 ? "not supported" : "probe failed: " + n.strerror(-rc)));
+    }
+
+    private static Check btfAttach(Native n, Btf btf, String name, int progType, int attachType, String target, BtfKind kind) {
+        OptionalInt id = btf.findByName(target, kind);
+        if (id.isEmpty()) return new Check("attach", name, false, "kernel BTF has no " + target + " to probe with");
+        jnr.ffi.Pointer insns = jnr.ffi.Memory.allocateDirect(n.runtime, 16, true);
+        insns.putByte(0, (byte) 0xb7); // r0 = 0
+        insns.putByte(8, (byte) 0x95); // exit
+        jnr.ffi.Pointer license = jnr.ffi.Memory.allocateDirect(n.runtime, 4, true);
+        license.putString(0, "GPL", 4, java.nio.charset.StandardCharsets.US_ASCII);
+        jnr.ffi.Pointer attr = jnr.ffi.Memory.allocateDirect(n.runtime, 128, true);
+        attr.putInt(0, progType);
+        attr.putInt(4, 2);
+        attr.putLong(8, insns.address());
+        attr.putLong(16, license.address());
+        attr.putInt(68, attachType);
+        attr.putInt(108, id.getAsInt());
+        long fd = n.libc.syscall(SYS_BPF, BPF_PROG_LOAD, attr, 128);
+        if (fd >= 0) {
+            n.libc.close((int) fd);
+            return new Check("attach", name, true, "loaded a probe program against " + target);
+        }
+        int errno = n.errno();
+        return new Check("attach", name, false, "the kernel refused a probe program: " + n.strerror(errno));
+    }
+
+    private static String memlock() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max locked memory")) {
+                    String[] f = line.substring("Max locked memory".length()).trim().split("\\s+");
+                    return f[0] + " (soft) / " + f[1] + " (hard) bytes; kernels >= 5.11 account BPF memory to the cgroup instead";
+                }
+            }
+        } catch (IOException ignored) {
+            // fall through
+        }
+        return "unknown";
+    }
+
+    private static String read(String path) {
+        try {
+            return Files.readString(Path.of(path)).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

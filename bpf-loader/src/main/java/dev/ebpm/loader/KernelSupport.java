@@ -1,0 +1,145 @@
+package dev.ebpm.loader;
+
+import dev.ebpm.loader.internal.Native;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What this kernel and host offer, and the words that explain a refusal: a kernel that lacks a
+ * feature should produce a sentence naming the feature, not an errno alone.
+ */
+public final class KernelSupport {
+    public static final Path TRACEFS = Path.of("/sys/kernel/tracing");
+    public static final Path DEBUGFS_TRACING = Path.of("/sys/kernel/debug/tracing");
+    public static final Path BPFFS = Path.of("/sys/fs/bpf");
+    public static final Path VMLINUX_BTF = Path.of("/sys/kernel/btf/vmlinux");
+    private static final int EPERM = 1, ENOENT = 2, EACCES = 13, EINVAL = 22, ENOTSUPP = 524, EOPNOTSUPP = 95;
+
+    private KernelSupport() {}
+
+    public static boolean hasKprobes() {
+        return Files.exists(Path.of("/sys/bus/event_source/devices/kprobe"))
+                || Files.exists(TRACEFS.resolve("kprobe_events"));
+    }
+
+    public static boolean isRoot() {
+        return Native.get().libc.geteuid() == 0;
+    }
+
+    public static boolean hasKernelBtf() {
+        return Files.isReadable(VMLINUX_BTF);
+    }
+
+    /** Kind of hook a section name asks for: "kprobe", "tracepoint", "fentry", ... */
+    public static String attachKind(String section) {
+        String s = section == null ? "" : section;
+        int slash = s.indexOf('/');
+        String head = slash < 0 ? s : s.substring(0, slash);
+        if (head.endsWith(".s")) head = head.substring(0, head.length() - 2);
+        return switch (head) {
+            case "kprobe", "kretprobe", "ksyscall", "kretsyscall", "kprobe.multi", "kretprobe.multi" -> "kprobe";
+            case "tp", "tracepoint" -> "tracepoint";
+            case "raw_tp", "raw_tracepoint", "raw_tp.w", "raw_tracepoint.w" -> "raw_tp";
+            case "tp_btf" -> "tp_btf";
+            case "fentry", "fexit", "fmod_ret" -> "fentry";
+            case "lsm", "lsm_cgroup" -> "lsm";
+            case "uprobe", "uretprobe", "uprobe.multi", "uretprobe.multi", "usdt" -> "uprobe";
+            case "tc", "classifier", "tcx" -> "tc";
+            case "xdp", "xdp.frags" -> "xdp";
+            case "perf_event" -> "perf_event";
+            case "iter" -> "iter";
+            case "cgroup", "cgroup_skb", "sockops", "sk_skb", "sk_msg" -> "cgroup";
+            case "socket" -> "socket";
+            default -> head;
+        };
+    }
+
+    static String explainLoadFailure(String section, int errno) {
+        String kind = attachKind(section);
+        if (!isRoot() && (errno == EPERM || errno == EACCES)) {
+            return " (loading BPF programs needs root or CAP_BPF+CAP_PERFMON: run with sudo)";
+        }
+        return switch (kind) {
+            case "fentry" -> " (this kernel does not allow fentry/fexit programs: BPF trampolines are unavailable; use a tracepoint or tp_btf instead)";
+            case "lsm" -> " (BPF LSM is not enabled in this kernel: it needs CONFIG_BPF_LSM and \"bpf\" in the lsm= boot parameter)";
+            case "kprobe" -> hasKprobes() ? "" : " (this kernel has no kprobe support: CONFIG_KPROBES is off; use a tracepoint instead)";
+            default -> errno == EACCES || errno == EINVAL ? " (the verifier rejected it; run with --verbose to see the verifier log)" : "";
+        };
+    }
+
+    static String explainAttachFailure(String section, int errno) {
+        String kind = attachKind(section);
+        if (kind.equals("kprobe") && !hasKprobes()) {
+            return " (this kernel has no kprobe support: CONFIG_KPROBES is off; use a tracepoint instead)";
+        }
+        if (kind.equals("fentry")) return " (this kernel does not allow fentry/fexit attachment)";
+        if (kind.equals("lsm")) return " (BPF LSM is not enabled in this kernel)";
+        if (kind.equals("tracepoint") && errno == ENOENT) {
+            return tracefsPath().isEmpty()
+                    ? " (tracefs is not mounted and could not be mounted: mount -t tracefs tracefs /sys/kernel/tracing)"
+                    : " (no such tracepoint in this kernel)";
+        }
+        if (kind.equals("uprobe") && errno == ENOENT) return " (binary or function not found; override it with --uprobe-binary)";
+        if (errno == ENOTSUPP || errno == EOPNOTSUPP) return " (not supported by this kernel)";
+        if (!isRoot() && (errno == EPERM || errno == EACCES)) return " (needs root: run with sudo)";
+        return "";
+    }
+
+    /** The mounted tracefs, if any. */
+    public static Optional<Path> tracefsPath() {
+        if (Files.exists(TRACEFS.resolve("events"))) return Optional.of(TRACEFS);
+        if (Files.exists(DEBUGFS_TRACING.resolve("events"))) return Optional.of(DEBUGFS_TRACING);
+        return Optional.empty();
+    }
+
+    /**
+     * Mounts tracefs at /sys/kernel/tracing if nothing is mounted there, as bpftool does.
+     * Returns a note for the user when it mounted something, or throws when it cannot.
+     */
+    public static Optional<String> ensureTracefs() {
+        if (tracefsPath().isPresent()) return Optional.empty();
+        int rc = Native.get().libc.mount("tracefs", TRACEFS.toString(), "tracefs", 0, null);
+        if (rc != 0) {
+            int errno = Native.get().errno();
+            throw new BpfException("tracefs is not mounted and mounting it at " + TRACEFS + " failed: "
+                    + Native.get().strerror(errno) + " (run as root, or: mount -t tracefs tracefs " + TRACEFS + ")");
+        }
+        return Optional.of("mounted tracefs at " + TRACEFS);
+    }
+
+    /** Mounts bpffs at /sys/fs/bpf if it is not there yet. */
+    public static Optional<String> ensureBpffs() {
+        if (isBpffsMounted()) return Optional.empty();
+        int rc = Native.get().libc.mount("bpf", BPFFS.toString(), "bpf", 0, null);
+        if (rc != 0) {
+            int errno = Native.get().errno();
+            throw new BpfException("bpffs is not mounted and mounting it at " + BPFFS + " failed: "
+                    + Native.get().strerror(errno) + " (run as root, or: mount -t bpf bpf " + BPFFS + ")");
+        }
+        return Optional.of("mounted bpffs at " + BPFFS);
+    }
+
+    public static boolean isBpffsMounted() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+                String[] f = line.split(" ");
+                if (f.length > 2 && f[1].equals(BPFFS.toString()) && f[2].equals("bpf")) return true;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    public static int ifindex(String ifname) {
+        int idx = Native.get().libc.if_nametoindex(ifname);
+        if (idx == 0) throw new BpfException("no network interface named '" + ifname + "' (see: ip link)");
+        return idx;
+    }
+
+    public static int onlineCpuCount() {
+        return Native.get().bpf.libbpf_num_possible_cpus();
+    }
+}

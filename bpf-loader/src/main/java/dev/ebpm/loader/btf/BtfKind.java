@@ -1,0 +1,14 @@
+package dev.ebpm.loader.btf;
+
+/** BTF type kinds; the ordinal is the kind number in {@code btf_type.info} (bits 24-28). */
+public enum BtfKind {
+    VOID, INT, PTR, ARRAY, STRUCT, UNION, ENUM, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT,
+    FUNC, FUNC_PROTO, VAR, DATASEC, FLOAT, DECL_TAG, TYPE_TAG, ENUM64;
+
+    private static final BtfKind[] BY_NUMBER = values();
+
+    /** The kind with this number, or null if this reader does not know it. */
+    static BtfKind ofNumber(int number) {
+        return number >= 0 && number < BY_NUMBER.length ? BY_NUMBER[number] : null;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.ebpm.loader.ringbuf;
+
+import dev.ebpm.loader.BpfException;
+import dev.ebpm.loader.BpfMap;
+import dev.ebpm.loader.RecordHandler;
+import dev.ebpm.loader.internal.Mmap;
+import dev.ebpm.loader.internal.SharedMemory;
+import java.nio.ByteBuffer;
+
+/**
+ * Reads a BPF ring buffer (BPF_MAP_TYPE_RINGBUF) from its memory-mapped pages, in Java, with no
+ * native call per record, as cilium/ebpf does in Go. Layout (kernel/bpf/ringbuf.c): page 0 holds
+ * the consumer position (read-write for us); then, read-only, a page with the producer position and
+ * the data area, mapped twice in a row so that no record wraps. Each record has an 8-byte header:
+ * length with BUSY (bit 31) and DISCARD (bit 30) flags, then the page offset.
+ */
+public final class RingBufferReader implements AutoCloseable {
+    private static final int BUSY_BIT = 1 << 31;
+    private static final int DISCARD_BIT = 1 << 30;
+    private static final int HEADER_SIZE = 8;
+    private static final SharedMemory MEMORY = SharedMemory.get();
+
+    private final String name;
+    private final int fd;
+    private final Mmap consumerPage;
+    private final Mmap producerPages;
+    private final ByteBuffer data;
+    private final long consumerAddress;
+    private final long producerAddress;
+    private final long dataAddress;
+    private final int dataStart;
+    private final long mask;
+
+    public RingBufferReader(BpfMap map) {
+        this(map.fd(), map.maxEntries(), map.name());
+        if (map.type() != BpfMap.TYPE_RINGBUF) throw new BpfException("map '" + map.name() + "' is not a ring buffer");
+    }
+
+    public RingBufferReader(int fd, int maxEntries, String name) {
+        this.name = name;
+        this.fd = fd;
+        int page = Mmap.pageSize();
+        this.consumerPage = Mmap.map(fd, page, Mmap.PROT_READ | Mmap.PROT_WRITE, 0, "ring buffer '" + name + "' consumer page");
+        this.producerPages = Mmap.map(fd, page + 2L * maxEntries, Mmap.PROT_READ, page, "ring buffer '" + name + "' data");
+        this.data = producerPages.buffer();
+        this.consumerAddress = consumerPage.address();
+        this.producerAddress = producerPages.address();
+        this.dataAddress = producerPages.address() + page;
+        this.dataStart = page;
+        this.mask = maxEntries - 1L;
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Hands every committed record to the handler; returns how many it delivered. */
+    public int drain(RecordHandler handler) {
+        // Positions and headers are read with acquire semantics through Unsafe on the mapping's
+        // address: the ByteBuffer VarHandles do the same but pay bounds and alignment checks per
+        // record, which costs a quarter of the throughput at hundreds of millions of records/s.
+        int delivered = 0;
+        long cons = MEMORY.getLongAcquire(consumerAddress);
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            long prod = MEMORY.getLongAcquire(producerAddress);
+            while (cons < prod) {
+                int at = (int) (cons & mask);
+                int len = MEMORY.getIntAcquire(dataAddress + at);
+                if ((len & BUSY_BIT) != 0) {
+                    MEMORY.putLongRelease(consumerAddress, cons);
+                    return delivered;
+                }
+                progress = true;
+                int size = len & ~(BUSY_BIT | DISCARD_BIT);
+                cons += (size + HEADER_SIZE + 7) & ~7L;
+                if ((len & DISCARD_BIT) == 0) {
+                    handler.onRecord(data, dataStart + at + HEADER_SIZE, size);
+                    delivered++;
+                }
+            }
+            // publishing the consumer position once per batch frees the same space as libbpf's
+            // per-record store, a few hundred records later at most
+            MEMORY.putLongRelease(consumerAddress, cons);
+        }
+        return delivered;
+    }
+
+    @Override
+    public void close() {
+        producerPages.close();
+        consumerPage.close();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.ebpm.loader.skeleton;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebpm.loader.BpfException;
+import java.io.ByteArrayOutputStream;
+import java.util.Base64;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Decodes eunomia's package.json: validates the JSON, base64-decodes and inflates the BPF object,
+ * and checks its size, each failure with its own one-line message naming the file.
+ */
+public final class PackageReader {
+    /** A package.json's metadata together with its BPF object's ELF bytes. */
+    public record Decoded(EunomiaPackage pkg, byte[] elf) {}
+
+    /** Largest inflated object we accept: a BPF object of hundreds of MB is an attack, not a program. */
+    public static final int MAX_OBJECT_SIZE = 64 << 20;
+    private static final byte[] ELF_MAGIC = {0x7f, 'E', 'L', 'F'};
+
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private PackageReader() {}
+
+    /** Reads a full package.json ({@code bpf_object} + {@code meta}). */
+    public static Decoded read(byte[] json, String origin) {
+        JsonNode root = parseTree(json, origin);
+        if (!root.has("bpf_object")) {
+            throw new BpfException(origin + ": not an eunomia package: no \"bpf_object\" field"
+                    + (root.has("bpf_skel") ? " (this is a bare skeleton; its .bpf.o must sit next to it)" : ""));
+        }
+        EunomiaPackage pkg = bind(root, EunomiaPackage.class, origin);
+        if (pkg.meta == null || pkg.meta.bpfSkel == null) throw new BpfException(origin + ": no \"meta.bpf_skel\" section");
+        byte[] compressed;
+        try {
+            compressed = Base64.getMimeDecoder().decode(pkg.bpfObject);
+        } catch (IllegalArgumentException e) {
+            throw new BpfException(origin + ": bpf_object is not valid base64 (" + e.getMessage() + ")");
+        }
+        byte[] elf = inflate(compressed, origin);
+        if (pkg.bpfObjectSize != null && pkg.bpfObjectSize != elf.length) {
+            throw new BpfException(origin + ": bpf_object_size says " + pkg.bpfObjectSize + " bytes but the object inflates to " + elf.length);
+        }
+        checkElf(elf, origin);
+        return new Decoded(pkg, elf);
+    }
+
+    /** Reads the bare {@code *.skel.json} form: the meta object alone, the ELF given separately. */
+    public static Decoded readBare(byte[] skelJson, byte[] elf, String origin) {
+        JsonNode root = parseTree(skelJson, origin);
+        EunomiaPackage pkg = new EunomiaPackage();
+        pkg.meta = bind(root, EunomiaPackage.Meta.class, origin);
+        if (pkg.meta.bpfSkel == null) throw new BpfException(origin + ": no \"bpf_skel\" section");
+        checkElf(elf, origin);
+        return new Decoded(pkg, elf);
+    }
+
+    public static void checkElf(byte[] elf, String origin) {
+        if (elf.length < 64) throw new BpfException(origin + ": BPF object is truncated (" + elf.length + " bytes, an ELF header alone is 64)");
+        for (int i = 0; i < 4; i++) {
+            if (elf[i] != ELF_MAGIC[i]) throw new BpfException(origin + ": BPF object is not an ELF file (bad magic)");
+        }
+        if (elf[4] != 2) throw new BpfException(origin + ": BPF object is not a 64-bit ELF");
+        if ((elf[18] & 0xff | (elf[19] & 0xff) << 8) != 247) throw new BpfException(origin + ": ELF object is not for the BPF machine (e_machine != EM_BPF)");
+    }
+
+    private static JsonNode parseTree(byte[] json, String origin) {
+        try {
+            JsonNode root = JSON.readTree(json);
+            if (root == null || !root.isObject()) throw new BpfException(origin + ": expected a JSON object");
+            return root;
+        } catch (JsonProcessingException e) {
+            throw new BpfException(origin + ": malformed JSON at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new BpfException(origin + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static <T> T bind(JsonNode node, Class<T> type, String origin) {
+        try {
+            return JSON.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException m ? m.getPathReference() : "";
+            throw new BpfException(origin + ": invalid field " + path.replace("dev.ebpm.loader.skeleton.", "") + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static byte[] inflate(byte[] compressed, String origin) {
+        Inflater inflater = new Inflater();
+        inflater.setInput(compressed);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, compressed.length * 4));
+        byte[] chunk = new byte[64 * 1024];
+        try {
+            while (!inflater.finished()) {
+                int n = inflater.inflate(chunk);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    throw new BpfException(origin + ": bpf_object's zlib data is truncated");
+                }
+                out.write(chunk, 0, n);
+                if (out.size() > MAX_OBJECT_SIZE) throw new BpfException(origin + ": bpf_object inflates past " + (MAX_OBJECT_SIZE >> 20) + " MiB; refusing");
+            }
+        } catch (DataFormatException e) {
+            throw new BpfException(origin + ": bpf_object is not valid zlib data (" + e.getMessage() + ")");
+        } finally {
+            inflater.end();
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.ebpm.cli.run;
+
+import dev.ebpm.cli.UserError;
+import dev.ebpm.loader.build.BuildOptions;
+import dev.ebpm.loader.build.PackageBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The examples shipped with ebpm (examples/NAME/NAME.bpf.c), found through the
+ * {@code ebpm.examples} system property the launcher sets, built on first use.
+ */
+public final class BundledExamples {
+    private BundledExamples() {}
+
+    public static Optional<Path> directory() {
+        String dir = System.getProperty("ebpm.examples", System.getenv("EBPM_EXAMPLES"));
+        if (dir == null) return Optional.empty();
+        Path p = Path.of(dir);
+        return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    public static Optional<Path> find(String name) {
+        if (!name.matches("[a-z0-9][a-z0-9_-]{0,63}")) return Optional.empty();
+        return directory().map(d -> d.resolve(name)).filter(Files::isDirectory);
+    }
+
+    public static List<String> names() {
+        List<String> out = new ArrayList<>();
+        directory().ifPresent(d -> {
+            try (Stream<Path> s = Files.list(d)) {
+                s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().forEach(out::add);
+            } catch (IOException ignored) {
+                // no examples to list
+            }
+        });
+        return out;
+    }
+
+    /** Builds the example's package.json unless it is newer than every source file. */
+    public static Path buildIfNeeded(Path dir) {
+        Path pkg = dir.resolve("package.json");
+        try (Stream<Path> s = Files.list(dir)) {
+            boolean hasSource = false;
+            boolean stale = !Files.exists(pkg);
+            for (Path f : (Iterable<Path>) s::iterator) {
+                String n = f.getFileName().toString();
+                if (n.endsWith(".bpf.c") || n.endsWith(".h") || n.equals("ebpm-build.json")) {
+                    hasSource |= n.endsWith(".bpf.c");
+                    if (!stale && Files.getLastModifiedTime(f).compareTo(Files.getLastModifiedTime(pkg)) > 0) stale = true;
+                }
+            }
+            if (!hasSource) throw new UserError(dir + " has neither a package.json nor a .bpf.c to build one from");
+            if (!stale) return pkg;
+        } catch (IOException e) {
+            throw new UserError("cannot read " + dir + ": " + e.getMessage());
+        }
+        System.err.println("ebpm: building " + dir.getFileName() + " (first run)...");
+        return new PackageBuilder().build(dir, BuildOptions.defaults());
+    }
+}
