@@ -324,7 +324,8 @@ public record PackageManifest(
 
     /**
      * Reads {@code dir/ebpm.json} as a template (its "files" are ignored) and lists, with digests, every regular file
-     * under {@code dir} except ebpm.json. Symlinks and special files are refused.
+     * under {@code dir} except ebpm.json, {@code .git/} and {@code *.ebpm} archives at the top (so packing into the
+     * package directory does not pack earlier archives). Symlinks and special files are refused.
      */
     public static PackageManifest forDirectory(Path dir) throws IOException {
         Path template = dir.resolve(FILE_NAME);
@@ -397,6 +398,7 @@ public record PackageManifest(
             for (Path p : all) {
                 if (p.equals(dir)) continue;
                 String rel = relative(dir, p);
+                if (rel.equals(".git") || rel.startsWith(".git/") || (!rel.contains("/") && rel.endsWith(PackageArchive.EXTENSION))) continue;
                 if (Files.isSymbolicLink(p)) {
                     throw new InvalidPackageException("package directory: " + Quote.of(rel) + " is a symlink; packages carry regular files only");
                 }
