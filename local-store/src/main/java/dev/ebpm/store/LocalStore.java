@@ -9,6 +9,7 @@ import dev.ebpm.pkg.UnpackedPackage;
 import dev.ebpm.pkg.Version;
 import dev.ebpm.pkg.VersionRange;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -47,9 +48,6 @@ import org.sqlite.SQLiteException;
 public final class LocalStore implements AutoCloseable {
     public static final String DATABASE = "store.db";
     public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
-
-    private static final Comparator<InstalledVersion> BY_NAME_THEN_VERSION =
-            Comparator.comparing(InstalledVersion::name).thenComparing(InstalledVersion::version);
 
     private final Path root;
     private final Path database;
@@ -259,8 +257,8 @@ public final class LocalStore implements AutoCloseable {
         long versionId;
         try (PreparedStatement ps = db.prepareStatement("""
                 INSERT INTO versions(package_id, version, kind, description, total_size, file_count, manifest_json,
-                                     manifest_sha256, archive_sha256, archive_size, is_current)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)""")) {
+                                     manifest_sha256, archive_sha256, archive_size, sort_key, is_current)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)""")) {
             ps.setLong(1, packageId);
             ps.setString(2, m.version().toString());
             ps.setString(3, m.kind().id());
@@ -271,6 +269,7 @@ public final class LocalStore implements AutoCloseable {
             ps.setString(8, manifestSha);
             ps.setString(9, archiveSha);
             if (archive == null) ps.setNull(10, java.sql.Types.INTEGER); else ps.setLong(10, archive.length);
+            ps.setString(11, VersionSortKey.of(m.version()));
             ps.executeUpdate();
         }
         try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
@@ -291,7 +290,7 @@ public final class LocalStore implements AutoCloseable {
                 INSERT INTO installs(version_id, installed_at, source_kind, source, signature_status, allow_unsigned)
                 VALUES (?, ?, ?, ?, ?, ?)""")) {
             ps.setLong(1, versionId);
-            ps.setString(2, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+            ps.setLong(2, System.currentTimeMillis());
             ps.setString(3, source.kind().id());
             ps.setString(4, source.location());
             ps.setString(5, signatureStatus == null ? "unknown" : signatureStatus);
@@ -327,7 +326,8 @@ public final class LocalStore implements AutoCloseable {
     }
 
     private static InstalledVersion installedVersion(ResultSet rs) throws SQLException {
-        String at = rs.getString(8);
+        long at = rs.getLong(8);
+        boolean hasInstall = !rs.wasNull();
         String kind = rs.getString(9);
         return new InstalledVersion(
                 PackageName.parse(rs.getString(1)),
@@ -337,7 +337,7 @@ public final class LocalStore implements AutoCloseable {
                 rs.getString(5),
                 rs.getLong(6),
                 rs.getInt(7),
-                at == null ? null : Instant.parse(at),
+                hasInstall ? Instant.ofEpochMilli(at) : null,
                 kind == null ? null : new InstallSource(InstallSource.Kind.parse(kind), rs.getString(10)),
                 rs.getString(11),
                 rs.getInt(12) == 1,
@@ -347,16 +347,43 @@ public final class LocalStore implements AutoCloseable {
 
     /** Every installed version, by name then version. */
     public synchronized List<InstalledVersion> list() {
-        List<InstalledVersion> all = query(SELECT_INSTALLED);
-        all.sort(BY_NAME_THEN_VERSION);
-        return all;
+        return query(SELECT_INSTALLED + " ORDER BY p.name, v.sort_key");
+    }
+
+    /**
+     * The same as {@link #list()} as a JSON array, one object per line, rendered by SQLite in one query: for
+     * thousands of packages this is about ten times faster in a fresh JVM than reading rows through JDBC. Returns
+     * UTF-8 bytes, ready to write out without decoding.
+     */
+    public synchronized byte[] listJson() {
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT group_concat(json_object(
+                         'name', p.name, 'version', v.version, 'current', json(iif(v.is_current, 'true', 'false')),
+                         'kind', v.kind, 'description', v.description, 'size', v.total_size, 'files', v.file_count,
+                         'installed_at', strftime('%Y-%m-%dT%H:%M:%fZ', i.installed_at / 1000.0, 'unixepoch'),
+                         'source', iif(i.source_kind IS NULL, NULL, json_object('kind', i.source_kind, 'location', i.source)),
+                         'signature', i.signature_status, 'allow_unsigned', json(iif(i.allow_unsigned, 'true', 'false')),
+                         'manifest_sha256', v.manifest_sha256, 'archive_sha256', v.archive_sha256),
+                       ',' || char(10) ORDER BY p.name, v.sort_key)
+                FROM versions v JOIN packages p ON p.id = v.package_id LEFT JOIN installs i ON i.version_id = v.id""")) {
+            byte[] rows = rs.next() ? rs.getBytes(1) : null;
+            if (rows == null) return "[]\n".getBytes(StandardCharsets.UTF_8);
+            byte[] out = new byte[rows.length + 5];
+            out[0] = '[';
+            out[1] = '\n';
+            System.arraycopy(rows, 0, out, 2, rows.length);
+            out[out.length - 3] = '\n';
+            out[out.length - 2] = ']';
+            out[out.length - 1] = '\n';
+            return out;
+        } catch (SQLException e) {
+            throw translate(root, database, e);
+        }
     }
 
     /** All installed versions of {@code name}, lowest first; empty if not installed. */
     public synchronized List<InstalledVersion> versions(PackageName name) {
-        List<InstalledVersion> vs = query(SELECT_INSTALLED + " WHERE p.name = ?", name.value());
-        vs.sort(BY_NAME_THEN_VERSION);
-        return vs;
+        return query(SELECT_INSTALLED + " WHERE p.name = ? ORDER BY v.sort_key", name.value());
     }
 
     /** The current version if {@code rangeOrNull} is null, else the highest installed version it matches. */

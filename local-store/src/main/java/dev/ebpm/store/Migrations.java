@@ -36,6 +36,7 @@ public final class Migrations {
                       id              INTEGER PRIMARY KEY,
                       package_id      INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
                       version         TEXT NOT NULL,
+                      sort_key        TEXT NOT NULL, -- VersionSortKey: byte order = semver precedence
                       kind            TEXT NOT NULL,
                       description     TEXT,
                       total_size      INTEGER NOT NULL,
@@ -61,7 +62,7 @@ public final class Migrations {
                     """
                     CREATE TABLE installs (
                       version_id       INTEGER PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
-                      installed_at     TEXT NOT NULL,
+                      installed_at     INTEGER NOT NULL, -- unix epoch milliseconds, UTC
                       source_kind      TEXT NOT NULL,
                       source           TEXT NOT NULL,
                       signature_status TEXT NOT NULL,

@@ -178,6 +178,33 @@ class LocalStoreTest {
     }
 
     @Test
+    void listJsonMatchesList(@TempDir Path dir) throws Exception {
+        try (LocalStore s = LocalStore.open(dir)) {
+            assertEquals("[]\n", new String(s.listJson(), java.nio.charset.StandardCharsets.UTF_8));
+            install(s, "opensnoop", "1.10.0");
+            install(s, "opensnoop", "1.9.0");
+            install(s, "execsnoop", "1.0.0");
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(s.listJson());
+            List<InstalledVersion> list = s.list();
+            assertEquals(List.of("execsnoop@1.0.0", "opensnoop@1.9.0", "opensnoop@1.10.0"), list.stream().map(InstalledVersion::id).toList());
+            assertEquals(list.size(), json.size());
+            for (int i = 0; i < list.size(); i++) {
+                InstalledVersion v = list.get(i);
+                var o = json.get(i);
+                assertEquals(v.name().value(), o.get("name").asText());
+                assertEquals(v.version().toString(), o.get("version").asText());
+                assertEquals(v.current(), o.get("current").asBoolean());
+                assertTrue(o.get("current").isBoolean());
+                assertEquals(v.totalSize(), o.get("size").asLong());
+                assertEquals(v.source().location(), o.get("source").get("location").asText());
+                assertEquals(v.archiveSha256(), o.get("archive_sha256").asText());
+                assertEquals(v.installedAt(), java.time.Instant.parse(o.get("installed_at").asText()));
+                assertTrue(o.get("allow_unsigned").isBoolean());
+            }
+        }
+    }
+
+    @Test
     void config(@TempDir Path dir) {
         try (LocalStore s = LocalStore.open(dir)) {
             assertTrue(s.config("hub.default").isEmpty());

@@ -3,9 +3,7 @@ package dev.ebpm.cli.store;
 import dev.ebpm.store.InstalledVersion;
 import dev.ebpm.store.LocalStore;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,26 +20,12 @@ public final class ListCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<InstalledVersion> all;
         try (LocalStore s = store.open()) {
-            all = s.list();
-        }
-        if (json) {
-            List<Map<String, Object>> out = new ArrayList<>(all.size());
-            for (InstalledVersion v : all) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", v.name().value());
-                m.put("version", v.version().toString());
-                m.put("current", v.current());
-                m.put("kind", v.kind().id());
-                m.put("description", v.description());
-                m.put("size", v.totalSize());
-                m.put("files", v.fileCount());
-                m.putAll(StoreOutput.installRecord(v));
-                m.put("manifest_sha256", v.manifestSha256());
-                m.put("archive_sha256", v.archiveSha256());
-                out.add(m);
+            if (json) {
+                System.out.write(s.listJson());
+                System.out.flush();
+                return 0;
             }
-            StoreOutput.json(System.out, out);
-            return 0;
+            all = s.list();
         }
         if (all.isEmpty()) {
             System.out.println("no packages installed");
