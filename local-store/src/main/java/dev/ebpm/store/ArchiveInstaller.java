@@ -108,7 +108,8 @@ public final class ArchiveInstaller {
             Thread.currentThread().interrupt();
             throw new StoreException("download of " + url + " interrupted");
         } catch (IOException e) {
-            throw new StoreException("cannot download " + url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            String why = e instanceof java.net.ConnectException ? "cannot connect" : e instanceof java.net.http.HttpTimeoutException ? "timed out" : "I/O error";
+            throw new StoreException("cannot download " + url + ": " + why + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
         }
         try (InputStream in = resp.body()) {
             if (resp.statusCode() != 200) {

@@ -765,6 +765,8 @@ public final class LocalStore implements AutoCloseable {
     private static String describe(IOException e) {
         if (e instanceof AccessDeniedException) return "permission denied";
         if (e instanceof FileSystemException fse && fse.getReason() != null) return fse.getReason();
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or directory";
+        if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file is in the way";
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 

@@ -22,7 +22,7 @@ public final class InstallCommand implements Callable<Integer> {
             if (r.alreadyInstalled()) {
                 System.out.println(r.id() + " is already installed");
             } else {
-                System.out.println("installed " + r.id() + " (" + r.blobsWritten() + " new blobs, " + StoreOutput.size(r.bytesWritten()) + ") in " + s.root());
+                System.out.println("installed " + r.id() + " (" + r.blobsWritten() + (r.blobsWritten() == 1 ? " new blob, " : " new blobs, ") + StoreOutput.size(r.bytesWritten()) + ") in " + s.root());
             }
         }
         return 0;
