@@ -28,7 +28,12 @@ public final class BlobStore {
     }
 
     void createDirectories() throws IOException {
-        Files.createDirectories(root);
+        if (!Files.isDirectory(root)) {
+            Files.createDirectories(root);
+            // make the new directory entries durable, or a power cut could lose blobs whose rows are committed
+            fsyncDirectory(root.getParent());
+            fsyncDirectory(root.getParent().getParent());
+        }
         Files.createDirectories(tmp);
     }
 

@@ -726,7 +726,7 @@ public final class LocalStore implements AutoCloseable {
         }
     }
 
-    public int schemaVersion() {
+    public synchronized int schemaVersion() {
         try (Statement st = db.createStatement()) {
             return userVersion(st);
         } catch (SQLException e) {
