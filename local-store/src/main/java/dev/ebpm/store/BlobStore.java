@@ -55,7 +55,7 @@ public final class BlobStore {
             throw new IllegalArgumentException("data does not hash to " + digest);
         }
         Path target = path(digest);
-        if (check(digest, data.length) == VerifyReport.BlobState.OK) return false;
+        if (verify(digest, data.length) == VerifyReport.BlobState.OK) return false;
         Path dir = target.getParent();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
@@ -94,7 +94,7 @@ public final class BlobStore {
     }
 
     /** Re-hashes the blob (streaming) and compares size when known ({@code expectedSize >= 0}). */
-    public VerifyReport.BlobState check(String digest, long expectedSize) throws IOException {
+    public VerifyReport.BlobState verify(String digest, long expectedSize) throws IOException {
         Path p = path(digest);
         if (!Files.isRegularFile(p)) return VerifyReport.BlobState.MISSING;
         if (expectedSize >= 0 && Files.size(p) != expectedSize) return VerifyReport.BlobState.CORRUPT;

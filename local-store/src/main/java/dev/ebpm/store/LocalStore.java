@@ -621,6 +621,11 @@ public final class LocalStore implements AutoCloseable {
         }
     }
 
+    /** Checks the database and re-hashes every referenced blob; changes nothing. */
+    public VerifyReport verify() {
+        return verify(false);
+    }
+
     /**
      * Checks the database and re-hashes every referenced blob. With {@code repair}, versions using a missing or corrupt
      * blob are removed from the store (so they can be reinstalled) and the corrupt blobs deleted.
@@ -631,7 +636,7 @@ public final class LocalStore implements AutoCloseable {
             Map<String, Reference> refs = referencedDigests();
             List<VerifyReport.Problem> problems = new ArrayList<>();
             for (Map.Entry<String, Reference> e : refs.entrySet()) {
-                VerifyReport.BlobState s = blobs.check(e.getKey(), e.getValue().size());
+                VerifyReport.BlobState s = blobs.verify(e.getKey(), e.getValue().size());
                 if (s != VerifyReport.BlobState.OK) {
                     problems.add(new VerifyReport.Problem(e.getKey(), s, List.copyOf(e.getValue().versions())));
                 }
@@ -675,7 +680,7 @@ public final class LocalStore implements AutoCloseable {
                 Map<String, Reference> refs = referencedDigests();
                 for (VerifyReport.Problem p : problems) {
                     Reference r = refs.get(p.digest());
-                    if (r == null || blobs.check(p.digest(), r.size()) == VerifyReport.BlobState.OK) continue;
+                    if (r == null || blobs.verify(p.digest(), r.size()) == VerifyReport.BlobState.OK) continue;
                     versions.addAll(r.versions());
                     bad.add(p.digest());
                 }
