@@ -85,7 +85,7 @@ public final class RunCommand implements Runnable {
     }
 
     static void runForeground(PackageLocator.Located located, RunOptions options) {
-        if (!dev.ebpm.loader.KernelSupport.isRoot()) {
+        if (!dev.ebpm.loader.KernelSupport.hasBpfPrivileges()) {
             throw new UserError("running BPF programs needs root (or CAP_BPF and CAP_PERFMON): try sudo ebpm run " + located.name());
         }
         SkeletonRunner runner = SkeletonRunner.start(located.decoded(), located.name(), options, System.err);
