@@ -110,7 +110,8 @@ final class BpfHostModule implements AutoCloseable {
             if (!(imp instanceof FunctionImport fi)) throw new WasmException("the guest imports " + what + " as a " + imp.importType() + ", not a function");
             FunctionType declared = module.typeSection().getType(fi.typeIndex());
             if (!compatible(declared, spec.type)) {
-                throw new WasmException("the guest imports " + what + " as " + declared + "; the wasm_bpf ABI has " + spec.type);
+                throw new WasmException("the guest imports " + what + " as " + signature(declared) + "; the wasm_bpf ABI has "
+                        + signature(spec.type));
             }
             List<ValType> params = declared.params();
             boolean i64Result = declared.returns().get(0).equals(I64);
@@ -120,6 +121,17 @@ final class BpfHostModule implements AutoCloseable {
             }));
         }
         return out;
+    }
+
+    /** WebAssembly text style: {@code (i32, i32, i32) -> i32}. */
+    static String signature(FunctionType t) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < t.params().size(); i++) sb.append(i == 0 ? "" : ", ").append(t.params().get(i).toString().toLowerCase(java.util.Locale.ROOT));
+        sb.append(") -> ");
+        if (t.returns().size() == 1) return sb.append(t.returns().get(0).toString().toLowerCase(java.util.Locale.ROOT)).toString();
+        sb.append('(');
+        for (int i = 0; i < t.returns().size(); i++) sb.append(i == 0 ? "" : ", ").append(t.returns().get(i).toString().toLowerCase(java.util.Locale.ROOT));
+        return sb.append(')').toString();
     }
 
     private static boolean compatible(FunctionType declared, FunctionType abi) {
@@ -330,8 +342,8 @@ final class BpfHostModule implements AutoCloseable {
         if (function < 0) throw new WasmException(call + ": sample_func " + tableIndex + " is a null function table entry");
         FunctionType type = inst.type(inst.functionType(function));
         if (!type.equals(SAMPLE_FN)) {
-            throw new WasmException(call + ": sample_func " + tableIndex + " has type " + type + ", not " + SAMPLE_FN
-                    + " (int fn(void *ctx, void *data, size_t size))");
+            throw new WasmException(call + ": sample_func " + tableIndex + " has type " + signature(type) + ", not "
+                    + signature(SAMPLE_FN) + " (int fn(void *ctx, void *data, size_t size))");
         }
         String what = "callback (function table entry " + tableIndex + ")";
         return (ctx, data, size) -> {
@@ -346,7 +358,7 @@ final class BpfHostModule implements AutoCloseable {
         if (e == null) throw new WasmException(call + ": the guest does not export the function " + GO_CALLBACK);
         FunctionType type = inst.exportType(GO_CALLBACK);
         if (!type.equals(SAMPLE_FN)) {
-            throw new WasmException(call + ": " + GO_CALLBACK + " has type " + type + ", not " + SAMPLE_FN);
+            throw new WasmException(call + ": " + GO_CALLBACK + " has type " + signature(type) + ", not " + signature(SAMPLE_FN));
         }
         ExportFunction f = inst.export(GO_CALLBACK);
         return (ctx, data, size) -> (int) guard(GO_CALLBACK, () -> f.apply((int) ctx, (int) data, size))[0];
