@@ -56,6 +56,7 @@ final class BpfHostModule implements AutoCloseable {
     private final Map<Long, GuestObject> objects = new LinkedHashMap<>();
     private long nextHandle = 1;
     private volatile boolean stopping;
+    private boolean polling; // guest thread only: a callback may not re-enter a poll or close what is polled
 
     BpfHostModule(String objectName, WasmOptions options) {
         this.objectName = objectName;
@@ -200,6 +201,13 @@ final class BpfHostModule implements AutoCloseable {
             o = objects.remove(handle);
         }
         if (o == null) throw new WasmException("wasm_close_bpf_object: " + handle + " is not a BPF object handle of this guest");
+        if (polling) {
+            // the reader being drained would be unmapped under the drain
+            synchronized (objects) {
+                objects.put(handle, o);
+            }
+            throw new WasmException("wasm_close_bpf_object: called from a poll callback; close the object after the poll returns");
+        }
         o.close();
         return 0;
     }
@@ -401,6 +409,17 @@ final class BpfHostModule implements AutoCloseable {
     private int bufferPoll(Instance inst, long handle, int fd, Callback callback, long ctx, long data, int maxSize,
             int timeoutMs, String call) {
         checkStop();
+        if (polling) throw new WasmException(call + ": called from a poll callback; poll again after it returns");
+        polling = true;
+        try {
+            return poll(inst, handle, fd, callback, ctx, data, maxSize, timeoutMs, call);
+        } finally {
+            polling = false;
+        }
+    }
+
+    private int poll(Instance inst, long handle, int fd, Callback callback, long ctx, long data, int maxSize,
+            int timeoutMs, String call) {
         GuestObject o = object(handle, call);
         if (maxSize <= 0) throw new WasmException(call + ": max_size " + maxSize + " is not positive");
         GuestMemory mem = GuestMemory.of(inst, call);
