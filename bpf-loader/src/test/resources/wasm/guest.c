@@ -14,6 +14,12 @@ struct event {
 	char comm[16];
 };
 
+/* What wasm-bpf's Go SDK imports: the poll that calls the exported "go-callback". */
+__attribute__((import_module("callback-wrapper"), import_name("wasm_bpf_buffer_poll")))
+int wrapper_buffer_poll(bpf_object_handle obj, int fd, uint32_t ctx, char *data, int max_size, int timeout_ms);
+
+static bpf_object_handle the_object;
+
 static bpf_object_handle load_and_attach(void)
 {
 	bpf_object_handle obj = wasm_load_bpf_object(sigsnoop_bpf_o, (int)sigsnoop_bpf_o_len);
@@ -26,12 +32,26 @@ static bpf_object_handle load_and_attach(void)
 		exit(4);
 	}
 	fprintf(stderr, "guest: attached\n");
+	the_object = obj;
 	return obj;
 }
 
 static int trapping_callback(void *ctx, void *data, size_t size)
 {
 	__builtin_trap();
+}
+
+static int closing_callback(void *ctx, void *data, size_t size)
+{
+	wasm_close_bpf_object(the_object);
+	return 0;
+}
+
+__attribute__((export_name("go-callback"))) int go_callback(void *ctx, void *data, size_t size)
+{
+	const struct event *e = data;
+	printf("go event pid=%u tpid=%d sig=%d size=%zu\n", e->pid, (int)e->tpid, e->sig, size);
+	return 0;
 }
 
 static void wrong_callback(int x)
@@ -116,6 +136,15 @@ int main(int argc, char **argv)
 		poll_with(obj, 100000, 100);
 	if (!strcmp(mode, "poll"))
 		poll_with(obj, (int32_t)counting_callback, 100);
+	if (!strcmp(mode, "close-in-callback"))
+		poll_with(obj, (int32_t)closing_callback, 100);
+	if (!strcmp(mode, "go-poll")) {
+		static char buf[64];
+		int fd = wasm_bpf_map_fd_by_name(obj, "events");
+		while (wrapper_buffer_poll(obj, fd, 0, buf, sizeof(buf), 100) >= 0)
+			;
+		return 1;
+	}
 	if (!strcmp(mode, "sleep")) {
 		sleep(600);
 		return 0;

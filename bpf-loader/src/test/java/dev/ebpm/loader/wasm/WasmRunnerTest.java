@@ -207,28 +207,24 @@ class WasmRunnerTest {
         assertTrue(run.stderr.toString().contains("tracing kill(2)"), run.stderr.toString());
     }
 
-    @Test
-    void everyRecordOfAPollReachesTheGuest() throws Exception {
-        try (GuestRun run = new GuestRun(guest, "guest.wasm", List.of("poll"), false)) {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"poll,event pid=", "go-poll,go event pid="})
+    void everyRecordOfAPollReachesTheGuest(String mode, String prefix) throws Exception {
+        try (GuestRun run = new GuestRun(guest, "guest.wasm", List.of(mode), false)) {
             run.awaitStderr("guest: attached");
             Process target = new ProcessBuilder("sleep", "30").start();
             try {
                 // signal 0 twenty times in a row: several events wait in the ring for one poll
                 for (int i = 0; i < 20; i++) signal(target.pid(), "0");
-                String needle = "tpid=" + target.pid() + " sig=0 size=32";
-                assertTrue(run.stdout.await(s -> count(s, needle) == 20, 10_000), "expected 20 events in: " + run.stdout);
+                Pattern event = Pattern.compile("(?m)^" + prefix + "\\d+ tpid=" + target.pid() + " sig=0 size=32$");
+                assertTrue(run.stdout.await(s -> event.matcher(s).results().count() == 20, 10_000),
+                        "expected 20 events in: " + run.stdout);
             } finally {
                 target.destroyForcibly();
             }
             run.runner.stop();
             assertEquals(WasmRunner.EXIT_STOPPED, run.exitCode());
         }
-    }
-
-    private static int count(String s, String needle) {
-        int n = 0;
-        for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) n++;
-        return n;
     }
 
     @Test
@@ -268,9 +264,13 @@ class WasmRunnerTest {
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
-    @Test
-    void aTrappingCallbackEndsTheRun() throws Exception {
-        try (GuestRun run = new GuestRun(guest, "guest.wasm", List.of("trap-callback"), true)) {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "trap-callback     | callback \\(function table entry \\d+\\) trapped: Trapped on unreachable instruction",
+        "close-in-callback | wasm_close_bpf_object: called from a poll callback; close the object after the poll returns",
+    })
+    void aMisbehavingCallbackEndsTheRun(String mode, String message) throws Exception {
+        try (GuestRun run = new GuestRun(guest, "guest.wasm", List.of(mode), true)) {
             run.awaitStderr("guest: attached");
             Process target = new ProcessBuilder("sleep", "30").start();
             try {
@@ -282,7 +282,7 @@ class WasmRunnerTest {
                 target.destroyForcibly();
             }
             WasmException e = run.failure();
-            assertTrue(e.getMessage().matches("callback \\(function table entry \\d+\\) trapped: .*"), e.getMessage());
+            assertTrue(e.getMessage().matches(message), e.getMessage());
         }
     }
 
@@ -298,6 +298,21 @@ class WasmRunnerTest {
             assertEquals(WasmRunner.EXIT_STOPPED, run.exitCode());
             assertTrue((System.nanoTime() - t0) / 1e6 < 2000, "stop took too long");
         }
+    }
+
+    @Test
+    void importsDeclaredWithI64PointersAreAccepted() throws Exception {
+        // wasm-bpf's Go SDK declares map_operate's pointers as int64
+        Path src = out.resolve("i64-import.c");
+        Files.writeString(src, "#include <stdint.h>\n"
+                + "__attribute__((import_module(\"wasm_bpf\"), import_name(\"wasm_bpf_map_operate\")))\n"
+                + "int op(int32_t fd, int32_t cmd, int64_t key, int64_t value, int64_t next, int64_t flags);\n"
+                + "int main(void) { char k[4]; return op(77, 1, (int64_t)(uintptr_t)k, 0, 0, 0); }\n");
+        Path wasm = out.resolve("i64-import.wasm");
+        exec(List.of("clang", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-o", wasm.toString(), src.toString()), Map.of());
+        WasmException e = org.junit.jupiter.api.Assertions.assertThrows(WasmException.class,
+                () -> new WasmRunner().run(Files.readAllBytes(wasm), "i64.wasm", List.of(), WasmOptions.defaults().withCompiled(false)));
+        assertEquals("wasm_bpf_map_operate: fd 77 is not a map of a BPF object this guest loaded", e.getMessage());
     }
 
     @Test
