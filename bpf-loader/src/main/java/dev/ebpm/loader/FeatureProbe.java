@@ -58,7 +58,7 @@ public final class FeatureProbe {
         if (KernelSupport.hasKernelBtf()) {
             Btf btf = Btf.kernel();
             out.add(btfAttach(n, btf, "tp_btf", PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, "btf_trace_sched_switch", BtfKind.TYPEDEF));
-            out.add(btfAttach(n, btf, "fentry/fexit", PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "__x64_sys_getpid", BtfKind.FUNC));
+            out.add(btfAttach(n, btf, "fentry/fexit", PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "vfs_read", BtfKind.FUNC));
             out.add(btfAttach(n, btf, "lsm", PROG_TYPE_LSM, BPF_LSM_MAC, "bpf_lsm_file_open", BtfKind.FUNC));
         }
         return out;

@@ -53,6 +53,7 @@ public final class Main implements Runnable {
         List<Class<?>> all = new ArrayList<>();
         all.add(RunCommand.class);
         all.add(DoctorCommand.class);
+        all.addAll(List.of(dev.ebpm.cli.build.BuildCommands.ALL));
         return all;
     }
 

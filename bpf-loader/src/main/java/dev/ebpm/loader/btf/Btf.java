@@ -470,11 +470,16 @@ public final class Btf {
 
     /** The C spelling of a type: {@code unsigned int}, {@code char[16]}, {@code const char *}, {@code int (*)(int)}. */
     public String cName(int id) {
-        return declaration(id, "", 0);
+        return declaration(id, "", 0, false);
+    }
+
+    /** {@link #cName} without const/volatile/restrict anywhere, as bpftool spells skeleton variables. */
+    public String cNameUnqualified(int id) {
+        return declaration(id, "", 0, true);
     }
 
     /** Builds a C declarator inside out: {@code inner} is what the type applies to. */
-    private String declaration(int id, String inner, int depth) {
+    private String declaration(int id, String inner, int depth, boolean strip) {
         if (depth > MAX_RESOLVE_DEPTH * 4) {
             throw new BtfException("BTF type " + id + ": type chain too deep to spell in C (loop?)");
         }
@@ -493,34 +498,34 @@ public final class Btf {
             BtfKind target = type(p.type()).kind();
             String star = "*" + inner;
             return declaration(p.type(),
-                    target == BtfKind.ARRAY || target == BtfKind.FUNC_PROTO ? "(" + star + ")" : star, depth + 1);
+                    target == BtfKind.ARRAY || target == BtfKind.FUNC_PROTO ? "(" + star + ")" : star, depth + 1, strip);
         } else if (t instanceof Array a) {
-            return declaration(a.elemType(), inner + "[" + Integer.toUnsignedString(a.nelems()) + "]", depth + 1);
+            return declaration(a.elemType(), inner + "[" + Integer.toUnsignedString(a.nelems()) + "]", depth + 1, strip);
         } else if (t instanceof Modifier m) {
-            if (m.kind() == BtfKind.TYPE_TAG) {
-                return declaration(m.type(), inner, depth + 1);
+            if (m.kind() == BtfKind.TYPE_TAG || strip) {
+                return declaration(m.type(), inner, depth + 1, strip);
             }
             String q = m.kind().name().toLowerCase(java.util.Locale.ROOT);
             if (type(m.type()).kind() == BtfKind.PTR) {
                 // a qualified pointer: the qualifier follows the star ("char *const")
-                return declaration(m.type(), inner.isEmpty() ? q : q + " " + inner, depth + 1);
+                return declaration(m.type(), inner.isEmpty() ? q : q + " " + inner, depth + 1, strip);
             }
-            return q + " " + declaration(m.type(), inner, depth + 1);
+            return q + " " + declaration(m.type(), inner, depth + 1, strip);
         } else if (t instanceof FuncProto fp) {
             StringJoiner params = new StringJoiner(", ", "(", ")");
             if (fp.params().isEmpty()) {
                 params.add("void");
             }
             for (Param p : fp.params()) {
-                params.add(p.type() == 0 ? "..." : declaration(p.type(), "", depth + 1));
+                params.add(p.type() == 0 ? "..." : declaration(p.type(), "", depth + 1, strip));
             }
-            return declaration(fp.returnType(), inner + params, depth + 1);
+            return declaration(fp.returnType(), inner + params, depth + 1, strip);
         } else if (t instanceof Func f) {
-            return declaration(f.type(), f.name(), depth + 1);
+            return declaration(f.type(), f.name(), depth + 1, strip);
         } else if (t instanceof Var v) {
-            return declaration(v.type(), inner, depth + 1);
+            return declaration(v.type(), inner, depth + 1, strip);
         } else if (t instanceof DeclTag dt) {
-            return declaration(dt.type(), inner, depth + 1);
+            return declaration(dt.type(), inner, depth + 1, strip);
         }
         return t.name(); // DATASEC
     }

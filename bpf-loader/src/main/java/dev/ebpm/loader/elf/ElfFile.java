@@ -29,6 +29,8 @@ public final class ElfFile {
     public static final int STB_LOCAL = 0;
     public static final int STB_GLOBAL = 1;
     public static final int STB_WEAK = 2;
+    public static final int STV_DEFAULT = 0;
+    public static final int STV_HIDDEN = 2;
     public static final int EM_BPF = 247;
 
     private static final int EHDR_SIZE = 64;
@@ -66,8 +68,19 @@ public final class ElfFile {
         }
     }
 
-    /** One symbol table entry; {@code sectionIndex} is the raw st_shndx (0 = undefined). */
-    public record Symbol(String name, int sectionIndex, long value, long size, int type, int binding) {
+    /**
+     * One symbol table entry; {@code sectionIndex} is the raw st_shndx (0 = undefined),
+     * {@code visibility} the low bits of st_other (2 = STV_HIDDEN, which libbpf treats as static).
+     */
+    public record Symbol(String name, int sectionIndex, long value, long size, int type, int binding, int visibility) {
+        public Symbol(String name, int sectionIndex, long value, long size, int type, int binding) {
+            this(name, sectionIndex, value, size, type, binding, 0);
+        }
+
+        public boolean isHidden() {
+            return visibility == STV_HIDDEN;
+        }
+
         public boolean isFunction() {
             return type == STT_FUNC;
         }
@@ -154,9 +167,10 @@ public final class ElfFile {
             for (int off = 0; off + SYM_SIZE <= s.contents().length; off += SYM_SIZE) {
                 long nameOff = Integer.toUnsignedLong(sb.getInt(off));
                 int info = Byte.toUnsignedInt(sb.get(off + 4));
+                int other = Byte.toUnsignedInt(sb.get(off + 5));
                 int shndx = Short.toUnsignedInt(sb.getShort(off + 6));
                 symbols.add(new Symbol(string(strtab, nameOff, "symbol at 0x" + Long.toHexString(s.offset() + off)),
-                        shndx, sb.getLong(off + 8), sb.getLong(off + 16), info & 0xf, info >> 4));
+                        shndx, sb.getLong(off + 8), sb.getLong(off + 16), info & 0xf, info >> 4, other & 0x3));
             }
         }
         return new ElfFile(elf, order, machine, Collections.unmodifiableList(sections),

@@ -55,12 +55,15 @@ public final class BundledExamples {
                     if (!stale && Files.getLastModifiedTime(f).compareTo(Files.getLastModifiedTime(pkg)) > 0) stale = true;
                 }
             }
-            if (!hasSource) throw new UserError(dir + " has neither a package.json nor a .bpf.c to build one from");
+            if (!hasSource) {
+                if (Files.isRegularFile(pkg)) return pkg;
+                throw new UserError(dir + " has neither a package.json nor a .bpf.c to build one from");
+            }
             if (!stale) return pkg;
         } catch (IOException e) {
             throw new UserError("cannot read " + dir + ": " + e.getMessage());
         }
-        System.err.println("ebpm: building " + dir.getFileName() + " (first run)...");
+        System.err.println("ebpm: building " + dir.getFileName() + " from source...");
         return new PackageBuilder().build(dir, BuildOptions.defaults());
     }
 }

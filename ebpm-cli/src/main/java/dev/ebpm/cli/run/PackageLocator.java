@@ -32,9 +32,7 @@ public final class PackageLocator {
     }
 
     static Located fromDirectory(Path dir) {
-        Path pkg = dir.resolve("package.json");
-        if (!Files.isRegularFile(pkg)) pkg = BundledExamples.buildIfNeeded(dir);
-        return fromFile(pkg);
+        return fromFile(BundledExamples.buildIfNeeded(dir));
     }
 
     static Located fromFile(Path file) {

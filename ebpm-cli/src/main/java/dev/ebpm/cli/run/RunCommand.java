@@ -102,6 +102,8 @@ public final class RunCommand implements Runnable {
         if (options.verbose()) {
             for (String a : runner.attachPoints()) System.err.println("ebpm: attached " + a);
         }
+        System.err.println("ebpm: " + located.name() + " running (" + runner.attachPoints().size()
+                + " programs attached); Ctrl-C to stop");
         OutputStream out = new FileOutputStream(FileDescriptor.out);
         try {
             runner.run(out);
