@@ -26,17 +26,21 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "run",
         description = {
-            "Load an eBPF package into the kernel, attach its programs and print its events",
-            "until Ctrl-C (or --duration). PKG is a bundled example or installed package name,",
-            "a package.json, a *.skel.json (with its .bpf.o beside it), a plain .bpf.o, or a",
-            "package directory. Options after PKG that ebpm does not know are the package's own",
-            "(its .rodata/.bss variables, as ecli spells them): see `ebpm run PKG --help`.",
+            "Load an eBPF package into the kernel, attach its programs and print its events until Ctrl-C (or --duration).",
+            "",
+            "PKG is an installed package or bundled example name, a package.json, a *.skel.json (with its .bpf.o beside it), "
+                + "a plain .bpf.o, an app.wasm, or a package directory. Words after PKG are the package's own options: "
+                + "for an eBPF package, its .rodata/.bss variables as ecli spells them (see `ebpm run PKG --help`); "
+                + "for a WASM app, its argv. ebpm's own options go before PKG (for eBPF packages they may also follow it).",
+        },
+        footer = {
             "",
             "Examples:",
             "  sudo ebpm run sigsnoop",
             "  sudo ebpm run sigsnoop --target_signal 9 --json",
-            "  sudo ebpm run ./opensnoop/package.json --duration 5",
-            "  sudo ebpm run sigsnoop-wasm -d 10        (a WASM app: its own arguments)",
+            "  sudo ebpm run --duration 5 ./opensnoop/package.json",
+            "  sudo ebpm run --ifname eth0 ./xdp_count",
+            "  sudo ebpm run sigsnoop-wasm -d 10",
         })
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PKG", arity = "0..1", description = "package name, file or directory")
@@ -69,10 +73,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--wasm-interpreter", description = "run a WASM package in Chicory's interpreter instead of compiling it to JVM bytecode")
     boolean wasmInterpreter;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
         if (pkg == null) {
-            picocli.CommandLine.usage(this, System.out);
+            spec.commandLine().usage(System.out);
             return 0;
         }
         PackageLocator.Located located = PackageLocator.locate(pkg);
