@@ -19,7 +19,7 @@ struct event {
 };
 
 /// @description "Only report exits of processes that lived at least this long (ns)"
-/// @cmdarg {"short": "d", "long": "min_duration_ns"}
+/// @cmdarg {"short": "d"}
 const volatile unsigned long long min_duration_ns = 0;
 
 struct event *__eunomia_dummy_event_ptr __attribute__((unused));

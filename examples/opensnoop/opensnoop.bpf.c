@@ -24,10 +24,9 @@ struct event {
 };
 
 /// @description "Only trace this process id (0: all)"
-/// @cmdarg {"short": "p", "long": "pid"}
+/// @cmdarg {"short": "p"}
 const volatile pid_t targ_pid = 0;
 /// @description "Only show failed opens"
-/// @cmdarg {"short": "x", "long": "failed"}
 const volatile bool targ_failed = false;
 
 struct event *__eunomia_dummy_event_ptr __attribute__((unused));

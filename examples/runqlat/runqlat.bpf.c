@@ -16,13 +16,13 @@ struct hist {
 };
 
 /// @description "Keep a histogram per process instead of one for all"
-/// @cmdarg {"short": "P", "long": "pids"}
+/// @cmdarg {"short": "P"}
 const volatile bool targ_per_process = false;
 /// @description "Only trace this process id (0: all)"
-/// @cmdarg {"short": "p", "long": "pid"}
+/// @cmdarg {"short": "p"}
 const volatile pid_t targ_tgid = 0;
 /// @description "Report milliseconds instead of microseconds"
-/// @cmdarg {"short": "m", "long": "milliseconds"}
+/// @cmdarg {"short": "m"}
 const volatile bool targ_ms = false;
 
 struct {

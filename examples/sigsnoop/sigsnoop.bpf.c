@@ -17,13 +17,12 @@ struct event {
 };
 
 /// @description "Only trace signals sent by this process id (0: all)"
-/// @cmdarg {"short": "p", "long": "pid"}
+/// @cmdarg {"short": "p"}
 const volatile pid_t filtered_pid = 0;
 /// @description "Only trace this signal number (0: all)"
-/// @cmdarg {"short": "s", "long": "signal"}
+/// @cmdarg {"short": "s"}
 const volatile int target_signal = 0;
 /// @description "Only show signals that failed to be sent"
-/// @cmdarg {"short": "x", "long": "failed"}
 const volatile bool failed_only = false;
 
 /* marks struct event as the type of what `events` carries */

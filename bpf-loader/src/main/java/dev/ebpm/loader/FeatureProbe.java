@@ -30,8 +30,9 @@ public final class FeatureProbe {
         List<Check> out = new ArrayList<>();
         Native n = Native.get();
         out.add(new Check("host", "kernel", true, read("/proc/sys/kernel/osrelease")));
-        boolean root = KernelSupport.isRoot();
-        out.add(new Check("host", "privileges", root, root ? "root" : "not root: loading BPF needs sudo (or CAP_BPF+CAP_PERFMON)"));
+        boolean root = KernelSupport.hasBpfPrivileges();
+        out.add(new Check("host", "privileges", root, root ? (KernelSupport.isRoot() ? "root" : "CAP_BPF+CAP_PERFMON")
+                : "missing: loading BPF needs sudo (or CAP_BPF+CAP_PERFMON)"));
         out.add(new Check("host", "memlock limit", true, memlock()));
         out.add(new Check("host", "kernel BTF", KernelSupport.hasKernelBtf(),
                 KernelSupport.hasKernelBtf() ? KernelSupport.VMLINUX_BTF.toString() : "missing: CO-RE programs need --btf FILE"));
@@ -58,7 +59,7 @@ public final class FeatureProbe {
         if (KernelSupport.hasKernelBtf()) {
             Btf btf = Btf.kernel();
             out.add(btfAttach(n, btf, "tp_btf", PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, "btf_trace_sched_switch", BtfKind.TYPEDEF));
-            out.add(btfAttach(n, btf, "fentry/fexit", PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "__x64_sys_getpid", BtfKind.FUNC));
+            out.add(btfAttach(n, btf, "fentry/fexit", PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "vfs_read", BtfKind.FUNC));
             out.add(btfAttach(n, btf, "lsm", PROG_TYPE_LSM, BPF_LSM_MAC, "bpf_lsm_file_open", BtfKind.FUNC));
         }
         return out;

@@ -23,6 +23,9 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
             if (verbose) System.err.println(be.detail());
             else System.err.println("ebpm: (run with --verbose for libbpf's log)");
         }
+        if (e instanceof dev.ebpm.loader.build.BuildException be && !be.toolOutput().isBlank()) {
+            System.err.println(be.toolOutput().stripTrailing());
+        }
         if ("1".equals(System.getenv("EBPM_DEBUG"))) e.printStackTrace();
         return e instanceof UserError ue ? ue.exitCode() : 1;
     }

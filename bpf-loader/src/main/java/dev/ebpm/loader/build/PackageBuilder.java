@@ -37,11 +37,13 @@ public final class PackageBuilder {
         return buildPackage(dir, options).packageJson();
     }
 
-    public Result buildPackage(Path dir, BuildOptions options) {
+    public Result buildPackage(Path packageDir, BuildOptions options) {
+        // clang runs in the source directory: every path handed to it must be absolute
+        Path dir = packageDir.toAbsolutePath().normalize();
         Path source = findSource(dir);
         String fileName = source.getFileName().toString();
         String name = fileName.substring(0, fileName.length() - SOURCE_SUFFIX.length());
-        Path outDir = options.outputDir().orElse(dir.resolve(OUTPUT_DIR));
+        Path outDir = options.outputDir().map(p -> p.toAbsolutePath().normalize()).orElse(dir.resolve(OUTPUT_DIR));
         Path object = outDir.resolve(name + ".bpf.o");
         try {
             Files.createDirectories(outDir);

@@ -81,10 +81,25 @@ public final class SkeletonRunner implements AutoCloseable {
             throw new BpfException("this kernel has no BTF at " + KernelSupport.VMLINUX_BTF
                     + "; CO-RE programs need it: pass --btf FILE (or set BTF_FILE_PATH) with a BTF file for this kernel");
         }
+        options.btf().ifPresent(SkeletonRunner::checkBtfFile);
         String objName = pkg.meta.bpfSkel.objName != null ? pkg.meta.bpfSkel.objName : name;
         object = BpfObject.open(elf, objName, options.btf());
         btf = object.rawBtf().map(Btf::parse);
         applyVariables();
+    }
+
+    /** libbpf reads a custom BTF only if a relocation needs it; check it up front so a typo never passes silently. */
+    private static void checkBtfFile(java.nio.file.Path file) {
+        byte[] head = new byte[2];
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, 2) < 2) throw new BpfException("BTF file " + file + " is empty");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BpfException("BTF file " + file + " does not exist (from --btf or BTF_FILE_PATH)");
+        } catch (java.io.IOException e) {
+            throw new BpfException("cannot read BTF file " + file + ": " + e.getMessage());
+        }
+        int magic = (head[0] & 0xff) | (head[1] & 0xff) << 8;
+        if (magic != 0xEB9F && magic != 0x9FEB) throw new BpfException(file + " is not a BTF file (bad magic)");
     }
 
     private void applyVariables() {

@@ -36,9 +36,10 @@ public final class PackageReader {
         }
         EunomiaPackage pkg = bind(root, EunomiaPackage.class, origin);
         if (pkg.meta == null || pkg.meta.bpfSkel == null) throw new BpfException(origin + ": no \"meta.bpf_skel\" section");
+        if (pkg.bpfObject == null || pkg.bpfObject.isBlank()) throw new BpfException(origin + ": \"bpf_object\" is empty");
         byte[] compressed;
         try {
-            compressed = Base64.getMimeDecoder().decode(pkg.bpfObject);
+            compressed = Base64.getDecoder().decode(pkg.bpfObject.replaceAll("\\s", "")); // strict: a stray character is an error, not skipped
         } catch (IllegalArgumentException e) {
             throw new BpfException(origin + ": bpf_object is not valid base64 (" + e.getMessage() + ")");
         }

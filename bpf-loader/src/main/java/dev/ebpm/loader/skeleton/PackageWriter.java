@@ -55,6 +55,8 @@ public final class PackageWriter {
         Path tmp = Files.createTempFile(dir, ".package", ".json.tmp");
         try {
             Files.writeString(tmp, toJson(pkg, true) + "\n", StandardCharsets.UTF_8);
+            // createTempFile makes it 0600; a package is for everyone to read, like a compiler's output
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

@@ -126,6 +126,16 @@ class PackageBuilderTest {
     }
 
     @Test
+    void relativeDirectoriesWork() throws Exception {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path rel = cwd.relativize(Tools.repoRoot().resolve("examples/sigsnoop"));
+        Path outRel = cwd.relativize(out.resolve("relative"));
+        Path pj = new PackageBuilder().build(rel, BuildOptions.defaults().withOutputDir(outRel).withPackageJson(out.resolve("relative/package.json")));
+        assertTrue(Files.size(pj) > 0);
+        assertTrue(Files.isRegularFile(out.resolve("relative/sigsnoop.bpf.o")));
+    }
+
+    @Test
     void compileErrorShowsClangsOutput(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("broken.bpf.c"), "#include \"vmlinux.h\"\nint f(void) { return undefined_thing; }\n");
         BuildException e = assertThrows(BuildException.class, () -> new PackageBuilder().build(dir,
