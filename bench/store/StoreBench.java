@@ -1,7 +1,6 @@
 import dev.ebpm.pkg.PackageArchive;
 import dev.ebpm.pkg.PackageKind;
 import dev.ebpm.pkg.PackageManifest;
-import dev.ebpm.pkg.UnpackedPackage;
 import dev.ebpm.store.InstallSource;
 import dev.ebpm.store.LocalStore;
 import java.nio.charset.StandardCharsets;
