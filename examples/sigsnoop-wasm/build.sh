@@ -4,7 +4,9 @@
 # the WASI program. OUT=dir puts everything there (default: this directory).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-out="${OUT:-$here}"; mkdir -p "$out"
+# intermediates go to OUT (default .output/, which `ebpm pack` leaves out); app.wasm to OUT if given, else here
+out="${OUT:-$here/.output}"; mkdir -p "$out"
+app="${OUT:+$OUT/app.wasm}"; app="${app:-$here/app.wasm}"
 sysroot="${WASI_SYSROOT:-}"
 if [ -z "$sysroot" ]; then
   # Debian's wasi-libc: headers in /usr/include/wasm32-wasi, libraries in /usr/lib/wasm32-wasi
@@ -19,5 +21,5 @@ clang -target bpf -g -O2 -D__TARGET_ARCH_x86 -I"$out" -c "$here/sigsnoop.bpf.c" 
 (cd "$out" && xxd -i sigsnoop.bpf.o > sigsnoop.bpf.h)
 clang --target=wasm32-wasi --sysroot="$sysroot" -O2 -I"$here" -I"$out" \
   -Wl,--export-table -Wl,--strip-debug \
-  -o "$out/app.wasm" "$here/app.c"
-echo "$out/app.wasm"
+  -o "$app" "$here/app.c"
+echo "$app"

@@ -56,6 +56,7 @@ public final class Main implements Runnable {
         all.add(RunCommand.class);
         all.add(DoctorCommand.class);
         all.addAll(List.of(dev.ebpm.cli.build.BuildCommands.ALL));
+        all.addAll(List.of(dev.ebpm.cli.store.StoreCommands.ALL));
         return all;
     }
 

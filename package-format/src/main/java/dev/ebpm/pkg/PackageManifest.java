@@ -325,7 +325,7 @@ public record PackageManifest(
 
     /**
      * Reads {@code dir/ebpm.json} as a template (its "files" are ignored) and lists, with digests, every regular file
-     * under {@code dir} except ebpm.json, {@code .git/} and {@code *.ebpm} archives at the top (so packing into the
+     * under {@code dir} except ebpm.json, {@code .git/}, {@code .output/} and {@code *.ebpm} archives at the top (so packing into the
      * package directory does not pack earlier archives). Symlinks and special files are refused.
      */
     public static PackageManifest forDirectory(Path dir) throws IOException {
@@ -399,7 +399,7 @@ public record PackageManifest(
             for (Path p : all) {
                 if (p.equals(dir)) continue;
                 String rel = relative(dir, p);
-                if (rel.equals(".git") || rel.startsWith(".git/") || (!rel.contains("/") && rel.endsWith(PackageArchive.EXTENSION))) continue;
+                if (isBuildOrVcsDir(rel) || (!rel.contains("/") && rel.endsWith(PackageArchive.EXTENSION))) continue;
                 if (Files.isSymbolicLink(p)) {
                     throw new InvalidPackageException("package directory: " + Quote.of(rel) + " is a symlink; packages carry regular files only");
                 }
@@ -429,5 +429,13 @@ public record PackageManifest(
     @Override
     public String toString() {
         return id();
+    }
+
+    /** Version control and build output never belong in a package: `.git/`, and `.output/` where `ebpm build` works. */
+    static boolean isBuildOrVcsDir(String rel) {
+        for (String dir : new String[] {".git", ".output"}) {
+            if (rel.equals(dir) || rel.startsWith(dir + "/")) return true;
+        }
+        return false;
     }
 }

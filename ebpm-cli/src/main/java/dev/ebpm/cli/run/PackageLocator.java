@@ -35,13 +35,18 @@ public final class PackageLocator {
 
     private PackageLocator() {}
 
-    public static Located locate(String arg) {
+    /**
+     * @param storeRoot the local store to look installed names up in (not created if absent)
+     */
+    public static Located locate(String arg, Path storeRoot) {
         Path p = Path.of(arg);
         if (Files.isDirectory(p)) return fromDirectory(p);
         if (Files.isRegularFile(p)) return fromFile(p);
         if (arg.contains("/") || arg.endsWith(".json") || arg.endsWith(".o") || arg.endsWith(".wasm")) {
             throw new UserError("no such file: " + arg);
         }
+        Optional<Located> installed = InstalledPackages.find(arg, storeRoot);
+        if (installed.isPresent()) return installed.get();
         Optional<Path> example = BundledExamples.find(arg);
         if (example.isPresent()) return fromDirectory(example.get());
         throw new UserError("no package named '" + arg + "' (not a file, not a bundled example: "

@@ -73,6 +73,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--wasm-interpreter", description = "run a WASM package in Chicory's interpreter instead of compiling it to JVM bytecode")
     boolean wasmInterpreter;
 
+    @picocli.CommandLine.Mixin
+    dev.ebpm.cli.store.StoreOptions store = new dev.ebpm.cli.store.StoreOptions();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -82,7 +85,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             spec.commandLine().usage(System.out);
             return 0;
         }
-        PackageLocator.Located located = PackageLocator.locate(pkg);
+        PackageLocator.Located located = PackageLocator.locate(pkg, store.root());
         if (located.isWasm()) {
             // a WASM guest parses its own arguments: pass every word after PKG through untouched
             return runWasm(located, programArgs, wasmOptions());
