@@ -10,6 +10,7 @@ import jnr.ffi.Pointer;
 public final class BpfProgram {
     // libbpf 1.1 struct bpf_uprobe_opts: sz, ref_ctr_offset, bpf_cookie, retprobe, func_name.
     private static final int UPROBE_OPTS_SIZE = 40;
+    private static final int O_RDONLY = 0, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
 
     private final Native n;
     private final BpfObject owner;
@@ -75,11 +76,28 @@ public final class BpfProgram {
         return linkOrThrow(link, "xdp on " + ifname);
     }
 
+    /** Attaches a cgroup program (sockops, cgroup_skb, ...) to the cgroup directory {@code cgroup}. */
+    public BpfLink attachCgroup(java.nio.file.Path cgroup) {
+        owner.handle();
+        int fd = n.libc.open(cgroup.toString(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+            int errno = n.errno();
+            throw new BpfException("program '" + name + "' cannot attach: cannot open cgroup " + cgroup + ": " + n.strerror(errno), null, errno);
+        }
+        try {
+            LibbpfLog.clear();
+            Pointer link = n.bpf.bpf_program__attach_cgroup(handle, fd);
+            return linkOrThrow(link, "cgroup " + cgroup);
+        } finally {
+            n.libc.close(fd); // the link holds its own reference to the cgroup
+        }
+    }
+
     private BpfLink linkOrThrow(Pointer link, String where) {
         if (link == null) {
             int errno = n.errno();
             throw new BpfException("program '" + name + "' (" + where + ") cannot attach: " + n.strerror(errno)
-                    + KernelSupport.explainAttachFailure(sectionName, errno), String.join("\n", LibbpfLog.lines()));
+                    + KernelSupport.explainAttachFailure(sectionName, errno), String.join("\n", LibbpfLog.lines()), errno);
         }
         return BpfLink.of(n, link, name + " -> " + where);
     }

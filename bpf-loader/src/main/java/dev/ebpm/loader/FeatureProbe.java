@@ -30,8 +30,9 @@ public final class FeatureProbe {
         List<Check> out = new ArrayList<>();
         Native n = Native.get();
         out.add(new Check("host", "kernel", true, read("/proc/sys/kernel/osrelease")));
-        boolean root = KernelSupport.isRoot();
-        out.add(new Check("host", "privileges", root, root ? "root" : "not root: loading BPF needs sudo (or CAP_BPF+CAP_PERFMON)"));
+        boolean root = KernelSupport.hasBpfPrivileges();
+        out.add(new Check("host", "privileges", root, root ? (KernelSupport.isRoot() ? "root" : "CAP_BPF+CAP_PERFMON")
+                : "missing: loading BPF needs sudo (or CAP_BPF+CAP_PERFMON)"));
         out.add(new Check("host", "memlock limit", true, memlock()));
         out.add(new Check("host", "kernel BTF", KernelSupport.hasKernelBtf(),
                 KernelSupport.hasKernelBtf() ? KernelSupport.VMLINUX_BTF.toString() : "missing: CO-RE programs need --btf FILE"));

@@ -28,6 +28,28 @@ public final class KernelSupport {
         return Native.get().libc.geteuid() == 0;
     }
 
+    private static final int CAP_SYS_ADMIN = 21, CAP_PERFMON = 38, CAP_BPF = 39;
+
+    /**
+     * Whether this process may load and attach tracing programs: CAP_SYS_ADMIN, or CAP_BPF with
+     * CAP_PERFMON. Read from the effective set, so root with capabilities dropped is told the truth.
+     */
+    public static boolean hasBpfPrivileges() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                    boolean admin = (caps & (1L << CAP_SYS_ADMIN)) != 0;
+                    boolean bpf = (caps & (1L << CAP_BPF)) != 0 && (caps & (1L << CAP_PERFMON)) != 0;
+                    return admin || bpf;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return isRoot();
+        }
+        return isRoot();
+    }
+
     public static boolean hasKernelBtf() {
         return Files.isReadable(VMLINUX_BTF);
     }
@@ -58,7 +80,7 @@ public final class KernelSupport {
 
     static String explainLoadFailure(String section, int errno) {
         String kind = attachKind(section);
-        if (!isRoot() && (errno == EPERM || errno == EACCES)) {
+        if (!hasBpfPrivileges() && (errno == EPERM || errno == EACCES)) {
             return " (loading BPF programs needs root or CAP_BPF+CAP_PERFMON: run with sudo)";
         }
         return switch (kind) {
@@ -83,7 +105,7 @@ public final class KernelSupport {
         }
         if (kind.equals("uprobe") && errno == ENOENT) return " (binary or function not found; override it with --uprobe-binary)";
         if (errno == ENOTSUPP || errno == EOPNOTSUPP) return " (not supported by this kernel)";
-        if (!isRoot() && (errno == EPERM || errno == EACCES)) return " (needs root: run with sudo)";
+        if (!hasBpfPrivileges() && (errno == EPERM || errno == EACCES)) return " (needs root: run with sudo)";
         return "";
     }
 

@@ -45,6 +45,8 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         for (Class<?> c : subcommands()) cl.addSubcommand(c);
         cl.setExecutionExceptionHandler(new Errors());
+        // everything after PKG belongs to the package (a WASM guest's `-d 5` is not ours)
+        cl.getSubcommands().get("run").setStopAtPositional(true);
         cl.getSubcommands().get("run").setUnmatchedOptionsArePositionalParams(true);
         return cl;
     }
@@ -54,6 +56,7 @@ public final class Main implements Runnable {
         all.add(RunCommand.class);
         all.add(DoctorCommand.class);
         all.addAll(List.of(dev.ebpm.cli.build.BuildCommands.ALL));
+        all.addAll(List.of(dev.ebpm.cli.store.StoreCommands.ALL));
         return all;
     }
 

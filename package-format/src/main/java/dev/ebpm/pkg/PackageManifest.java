@@ -52,6 +52,7 @@ public record PackageManifest(
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
@@ -324,7 +325,8 @@ public record PackageManifest(
 
     /**
      * Reads {@code dir/ebpm.json} as a template (its "files" are ignored) and lists, with digests, every regular file
-     * under {@code dir} except ebpm.json. Symlinks and special files are refused.
+     * under {@code dir} except ebpm.json, {@code .git/}, {@code .output/} and {@code *.ebpm} archives at the top (so packing into the
+     * package directory does not pack earlier archives). Symlinks and special files are refused.
      */
     public static PackageManifest forDirectory(Path dir) throws IOException {
         Path template = dir.resolve(FILE_NAME);
@@ -397,6 +399,7 @@ public record PackageManifest(
             for (Path p : all) {
                 if (p.equals(dir)) continue;
                 String rel = relative(dir, p);
+                if (isBuildOrVcsDir(rel) || (!rel.contains("/") && rel.endsWith(PackageArchive.EXTENSION))) continue;
                 if (Files.isSymbolicLink(p)) {
                     throw new InvalidPackageException("package directory: " + Quote.of(rel) + " is a symlink; packages carry regular files only");
                 }
@@ -426,5 +429,13 @@ public record PackageManifest(
     @Override
     public String toString() {
         return id();
+    }
+
+    /** Version control and build output never belong in a package: `.git/`, and `.output/` where `ebpm build` works. */
+    static boolean isBuildOrVcsDir(String rel) {
+        for (String dir : new String[] {".git", ".output"}) {
+            if (rel.equals(dir) || rel.startsWith(dir + "/")) return true;
+        }
+        return false;
     }
 }

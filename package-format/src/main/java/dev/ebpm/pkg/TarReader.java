@@ -14,7 +14,8 @@ final class TarReader {
     record Header(String name, char type, long size, String linkName) {
         String typeName() {
             return switch (type) {
-                case '0', '\0', '7' -> "regular file";
+                case '0', '\0' -> "regular file";
+                case '7' -> "contiguous file";
                 case '1' -> "hard link";
                 case '2' -> "symlink";
                 case '3' -> "character device";

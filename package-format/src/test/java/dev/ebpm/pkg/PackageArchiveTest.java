@@ -55,6 +55,10 @@ class PackageArchiveTest {
         // ebpm.json in the directory now carries the digests
         PackageManifest m = PackageManifest.parse(Files.readAllBytes(a.resolve("ebpm.json")));
         assertEquals(Digests.sha256Hex(OBJECT), m.files().get("src/bpf/opensnoop.bpf.o").sha256());
+        // packing into the package directory itself ignores the archives already there
+        Path inPlace = PackageArchive.pack(a, a);
+        assertEquals(Digests.sha256Hex(outA), Digests.sha256Hex(inPlace));
+        assertEquals(Digests.sha256Hex(outA), Digests.sha256Hex(PackageArchive.pack(a, a)));
         // gzip header mtime is zero
         byte[] gz = Files.readAllBytes(outA);
         assertEquals(0, gz[4] | gz[5] | gz[6] | gz[7]);

@@ -64,6 +64,7 @@ class PackageManifestTest {
         assertMessage("manifest field \"files.package.json.size\": must be an integer", json("{\"package.json\":{\"sha256\":\"" + SHA + "\",\"size\":\"1\"}}"));
         assertMessage("manifest field \"bogus\": unknown field", json(files).replace("{\"name\"", "{\"bogus\":1,\"name\""));
         assertMessage("ebpm.json: not valid JSON", json(files).replace("{\"name\"", "{\"name\":\"x\",\"name\""));
+        assertMessage("ebpm.json: not valid JSON", json(files) + "{\"name\":\"evil\"}");
         assertMessage("invalid package kind \"elf\"", json(files).replace("\"bpf\"", "\"elf\""));
         assertMessage("manifest field \"files\": \"a\" is a file and a directory", json("{\"package.json\":{\"sha256\":\"" + SHA + "\",\"size\":1},"
                 + "\"a\":{\"sha256\":\"" + SHA + "\",\"size\":1},\"a/b\":{\"sha256\":\"" + SHA + "\",\"size\":1}}"));

@@ -39,6 +39,7 @@ public interface LibBpf {
     @SaveError Pointer bpf_program__attach_uprobe_opts(Pointer prog, int pid, String binaryPath, long funcOffset, @In Pointer opts);
     @SaveError Pointer bpf_program__attach_xdp(Pointer prog, int ifindex);
     @SaveError Pointer bpf_program__attach_tracepoint(Pointer prog, String category, String name);
+    @SaveError Pointer bpf_program__attach_cgroup(Pointer prog, int cgroupFd);
 
     @SaveError int bpf_link__destroy(Pointer link);
     int bpf_link__fd(Pointer link);
@@ -58,6 +59,8 @@ public interface LibBpf {
     @SaveError int bpf_map_lookup_elem(int fd, @In Pointer key, @Out Pointer value);
     @SaveError int bpf_map_update_elem(int fd, @In Pointer key, @In Pointer value, long flags);
     @SaveError int bpf_map_delete_elem(int fd, @In Pointer key);
+    @SaveError int bpf_map_lookup_elem_flags(int fd, @In Pointer key, Pointer value, long flags);
+    @SaveError int bpf_map_delete_elem_flags(int fd, @In Pointer key, long flags);
     @SaveError int bpf_map_get_next_key(int fd, @In Pointer key, @Out Pointer nextKey);
 
     Pointer btf__raw_data(Pointer btf, @Out NativeLongByReference size);

@@ -15,6 +15,7 @@ public interface LibC {
     @SaveError int eventfd(int initval, int flags);
     @SaveError long write(int fd, @In Pointer buf, long count);
     @SaveError int close(int fd);
+    @SaveError int open(String path, int flags);
     @SaveError int ioctl(int fd, long request, long arg);
     @SaveError long syscall(long number, @In Pointer attr, int pid, int cpu, int groupFd, long flags);
     /** The bpf(2) syscall itself, for probes that libbpf has no call for. */

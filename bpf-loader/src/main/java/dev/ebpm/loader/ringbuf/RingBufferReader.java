@@ -91,6 +91,53 @@ public final class RingBufferReader implements AutoCloseable {
         return delivered;
     }
 
+    /** Receives one record; returning false stops the drain after it (libbpf: a negative callback result). */
+    @FunctionalInterface
+    public interface StoppableHandler {
+        boolean onRecord(ByteBuffer buffer, int offset, int length);
+    }
+
+    /**
+     * Like {@link #drain} but stops after the record for which the handler returns false; that
+     * record is consumed, the rest stay for the next call.
+     */
+    public int drainWhile(StoppableHandler handler) {
+        int delivered = 0;
+        long cons = MEMORY.getLongAcquire(consumerAddress);
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            long prod = MEMORY.getLongAcquire(producerAddress);
+            while (cons < prod) {
+                int at = (int) (cons & mask);
+                int len = MEMORY.getIntAcquire(dataAddress + at);
+                if ((len & BUSY_BIT) != 0) {
+                    MEMORY.putLongRelease(consumerAddress, cons);
+                    return delivered;
+                }
+                progress = true;
+                int size = len & ~(BUSY_BIT | DISCARD_BIT);
+                cons += (size + HEADER_SIZE + 7) & ~7L;
+                if ((len & DISCARD_BIT) == 0) {
+                    delivered++;
+                    boolean more;
+                    try {
+                        more = handler.onRecord(data, dataStart + at + HEADER_SIZE, size);
+                    } catch (RuntimeException | Error e) {
+                        MEMORY.putLongRelease(consumerAddress, cons);
+                        throw e;
+                    }
+                    if (!more) {
+                        MEMORY.putLongRelease(consumerAddress, cons);
+                        return delivered;
+                    }
+                }
+            }
+            MEMORY.putLongRelease(consumerAddress, cons);
+        }
+        return delivered;
+    }
+
     @Override
     public void close() {
         producerPages.close();

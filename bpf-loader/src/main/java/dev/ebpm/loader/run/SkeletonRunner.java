@@ -76,15 +76,30 @@ public final class SkeletonRunner implements AutoCloseable {
     }
 
     private void open(byte[] elf) {
-        if (options.verbose()) LibbpfLog.echo(LibbpfLog.DEBUG);
+        if (options.verbose() || Boolean.TRUE.equals(pkg.meta.debugVerbose)) LibbpfLog.echo(LibbpfLog.DEBUG);
         if (options.btf().isEmpty() && !KernelSupport.hasKernelBtf()) {
             throw new BpfException("this kernel has no BTF at " + KernelSupport.VMLINUX_BTF
                     + "; CO-RE programs need it: pass --btf FILE (or set BTF_FILE_PATH) with a BTF file for this kernel");
         }
+        options.btf().ifPresent(SkeletonRunner::checkBtfFile);
         String objName = pkg.meta.bpfSkel.objName != null ? pkg.meta.bpfSkel.objName : name;
         object = BpfObject.open(elf, objName, options.btf());
         btf = object.rawBtf().map(Btf::parse);
         applyVariables();
+    }
+
+    /** libbpf reads a custom BTF only if a relocation needs it; check it up front so a typo never passes silently. */
+    private static void checkBtfFile(java.nio.file.Path file) {
+        byte[] head = new byte[2];
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, 2) < 2) throw new BpfException("BTF file " + file + " is empty");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BpfException("BTF file " + file + " does not exist (from --btf or BTF_FILE_PATH)");
+        } catch (java.io.IOException e) {
+            throw new BpfException("cannot read BTF file " + file + ": " + e.getMessage());
+        }
+        int magic = (head[0] & 0xff) | (head[1] & 0xff) << 8;
+        if (magic != 0xEB9F && magic != 0x9FEB) throw new BpfException(file + " is not a BTF file (bad magic)");
     }
 
     private void applyVariables() {
@@ -280,7 +295,8 @@ public final class SkeletonRunner implements AutoCloseable {
     /** Polls and prints until {@link #stop()} is called or the duration passes. */
     public void run(OutputStream out) {
         TextSink sink = new TextSink();
-        boolean header = pkg.meta.printHeader == null || pkg.meta.printHeader || options.mode() == EventFormatter.Mode.TABLE;
+        // the table has its header unless the package says print_header: false; JSON lines never do
+        boolean header = options.mode() == EventFormatter.Mode.TABLE && !Boolean.FALSE.equals(pkg.meta.printHeader);
         if (formatter != null && header) {
             formatter.header(sink);
             sink.writeTo(out);

@@ -42,8 +42,15 @@ public final class BundledExamples {
         return out;
     }
 
-    /** Builds the example's package.json unless it is newer than every source file. */
+    /**
+     * Builds the example's package.json (or, for a WASM example with app.c and build.sh, its
+     * app.wasm) unless it is newer than every source file.
+     */
     public static Path buildIfNeeded(Path dir) {
+        if (Files.isRegularFile(dir.resolve("app.c")) && Files.isRegularFile(dir.resolve("build.sh"))) {
+            return buildWasmIfNeeded(dir);
+        }
+        if (Files.isRegularFile(dir.resolve("app.wasm"))) return dir.resolve("app.wasm");
         Path pkg = dir.resolve("package.json");
         try (Stream<Path> s = Files.list(dir)) {
             boolean hasSource = false;
@@ -65,5 +72,32 @@ public final class BundledExamples {
         }
         System.err.println("ebpm: building " + dir.getFileName() + " from source...");
         return new PackageBuilder().build(dir, BuildOptions.defaults());
+    }
+
+    private static Path buildWasmIfNeeded(Path dir) {
+        Path wasm = dir.resolve("app.wasm");
+        try (Stream<Path> s = Files.list(dir)) {
+            boolean stale = !Files.exists(wasm);
+            for (Path f : (Iterable<Path>) s::iterator) {
+                String n = f.getFileName().toString();
+                if ((n.endsWith(".c") || n.equals("build.sh") || n.equals("libbpf-wasm.h"))
+                        && !stale && Files.getLastModifiedTime(f).compareTo(Files.getLastModifiedTime(wasm)) > 0) {
+                    stale = true;
+                }
+            }
+            if (!stale) return wasm;
+            System.err.println("ebpm: building " + dir.getFileName() + " (WASM) from source...");
+            Process p = new ProcessBuilder("bash", dir.resolve("build.sh").toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new dev.ebpm.loader.build.BuildException("building " + dir.getFileName() + "/app.wasm failed", out, null);
+            }
+            return wasm;
+        } catch (IOException e) {
+            throw new UserError("cannot build " + wasm + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while building " + wasm);
+        }
     }
 }

@@ -8,10 +8,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ebpm doctor}: what this kernel and host offer, probed for real. */
-@Command(name = "doctor",
-        description = {"Report what this kernel offers (BTF, ring buffers, each attach type, probed by",
-            "loading tiny programs as `bpftool feature probe` does), what is mounted, the",
-            "privileges present and the memlock limit."})
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {"Report what this kernel and host offer for eBPF.",
+            "",
+            "BTF, map types, program types and attach types are probed for real, by loading tiny programs "
+                + "as `bpftool feature probe` does; then what is mounted (tracefs, bpffs), the privileges present "
+                + "and the memlock limit. Needs root for the probes."})
 public final class DoctorCommand implements Runnable {
     @Option(names = {"-j", "--json"}, description = "print JSON")
     boolean json;

@@ -9,22 +9,44 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Finds what {@code ebpm run X} means: a file (package.json, *.skel.json, *.bpf.o), a package
- * directory, or the name of a bundled example.
+ * Finds what {@code ebpm run X} means: a file (package.json, *.skel.json, *.bpf.o, *.wasm), a
+ * package directory, or the name of a bundled example.
  */
 public final class PackageLocator {
-    /** A package ready to run: its decoded skeleton, a short name and where it came from. */
-    public record Located(PackageReader.Decoded decoded, String name, String origin) {}
+    private static final byte[] WASM_MAGIC = {0, 'a', 's', 'm'};
+
+    /**
+     * A package ready to run: either a decoded eunomia skeleton or a WASM module's bytes, with a
+     * short name and where it came from.
+     */
+    public record Located(String name, String origin, PackageReader.Decoded decoded, byte[] wasm) {
+        public boolean isWasm() {
+            return wasm != null;
+        }
+
+        static Located bpf(PackageReader.Decoded d, String name, String origin) {
+            return new Located(name, origin, d, null);
+        }
+
+        static Located wasm(byte[] module, String name, String origin) {
+            return new Located(name, origin, null, module);
+        }
+    }
 
     private PackageLocator() {}
 
-    public static Located locate(String arg) {
+    /**
+     * @param storeRoot the local store to look installed names up in (not created if absent)
+     */
+    public static Located locate(String arg, Path storeRoot) {
         Path p = Path.of(arg);
         if (Files.isDirectory(p)) return fromDirectory(p);
         if (Files.isRegularFile(p)) return fromFile(p);
-        if (arg.contains("/") || arg.endsWith(".json") || arg.endsWith(".o")) {
+        if (arg.contains("/") || arg.endsWith(".json") || arg.endsWith(".o") || arg.endsWith(".wasm")) {
             throw new UserError("no such file: " + arg);
         }
+        Optional<Located> installed = InstalledPackages.find(arg, storeRoot);
+        if (installed.isPresent()) return installed.get();
         Optional<Path> example = BundledExamples.find(arg);
         if (example.isPresent()) return fromDirectory(example.get());
         throw new UserError("no package named '" + arg + "' (not a file, not a bundled example: "
@@ -35,25 +57,42 @@ public final class PackageLocator {
         return fromFile(BundledExamples.buildIfNeeded(dir));
     }
 
-    static Located fromFile(Path file) {
-        String fileName = file.getFileName().toString();
-        byte[] bytes = read(file);
+    /** Decodes package bytes whatever their kind; {@code fileName} picks the bare forms. */
+    public static Located fromBytes(byte[] bytes, String fileName, String origin, Path siblingDir) {
+        if (startsWith(bytes, WASM_MAGIC)) {
+            return Located.wasm(bytes, fileName.replaceFirst("\\.wasm$", ""), origin);
+        }
         if (fileName.endsWith(".bpf.o") || fileName.endsWith(".o")) {
             String name = fileName.replaceFirst("(\\.bpf)?\\.o$", "");
-            PackageReader.checkElf(bytes, file.toString());
+            PackageReader.checkElf(bytes, origin);
             var pkg = SkeletonGenerator.fromObject(bytes, name, Optional.empty());
-            return new Located(new PackageReader.Decoded(pkg, bytes), name, file.toString());
+            return Located.bpf(new PackageReader.Decoded(pkg, bytes), name, origin);
         }
         if (fileName.endsWith(".skel.json")) {
             String stem = fileName.substring(0, fileName.length() - ".skel.json".length());
-            Path obj = file.resolveSibling(stem + ".bpf.o");
-            if (!Files.isRegularFile(obj)) throw new UserError(file + " is a bare skeleton, but its object " + obj + " is missing");
-            return new Located(PackageReader.readBare(bytes, read(obj), file.toString()), stem, file.toString());
+            Path obj = siblingDir == null ? null : siblingDir.resolve(stem + ".bpf.o");
+            if (obj == null || !Files.isRegularFile(obj)) throw new UserError(origin + " is a bare skeleton, but its object " + stem + ".bpf.o is missing");
+            return Located.bpf(PackageReader.readBare(bytes, read(obj), origin), stem, origin);
         }
-        PackageReader.Decoded d = PackageReader.read(bytes, file.toString());
+        PackageReader.Decoded d = PackageReader.read(bytes, origin);
         String obj = d.pkg().meta.bpfSkel.objName;
         String name = obj != null ? obj.replaceFirst("_bpf$", "") : fileName.replaceFirst("\\.json$", "");
-        return new Located(d, name, file.toString());
+        return Located.bpf(d, name, origin);
+    }
+
+    static Located fromFile(Path file) {
+        Located l = fromBytes(read(file), file.getFileName().toString(), file.toString(), file.toAbsolutePath().getParent());
+        if (l.isWasm() && file.getFileName().toString().equals("app.wasm") && file.toAbsolutePath().getParent() != null) {
+            // eunomia's layout is NAME/app.wasm: the directory names the program
+            return Located.wasm(l.wasm(), file.toAbsolutePath().getParent().getFileName().toString(), l.origin());
+        }
+        return l;
+    }
+
+    private static boolean startsWith(byte[] b, byte[] prefix) {
+        if (b.length < prefix.length) return false;
+        for (int i = 0; i < prefix.length; i++) if (b[i] != prefix[i]) return false;
+        return true;
     }
 
     private static byte[] read(Path file) {

@@ -5,6 +5,8 @@ import dev.ebpm.loader.event.EventFormatter;
 import dev.ebpm.loader.run.RunOptions;
 import dev.ebpm.loader.run.SkeletonRunner;
 import dev.ebpm.loader.skeleton.ProgramArguments;
+import dev.ebpm.loader.wasm.WasmOptions;
+import dev.ebpm.loader.wasm.WasmRunner;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.OutputStream;
@@ -24,18 +26,23 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "run",
         description = {
-            "Load an eBPF package into the kernel, attach its programs and print its events",
-            "until Ctrl-C (or --duration). PKG is a bundled example or installed package name,",
-            "a package.json, a *.skel.json (with its .bpf.o beside it), a plain .bpf.o, or a",
-            "package directory. Options after PKG that ebpm does not know are the package's own",
-            "(its .rodata/.bss variables, as ecli spells them): see `ebpm run PKG --help`.",
+            "Load an eBPF package into the kernel, attach its programs and print its events until Ctrl-C (or --duration).",
+            "",
+            "PKG is an installed package or bundled example name, a package.json, a *.skel.json (with its .bpf.o beside it), "
+                + "a plain .bpf.o, an app.wasm, or a package directory. Words after PKG are the package's own options: "
+                + "for an eBPF package, its .rodata/.bss variables as ecli spells them (see `ebpm run PKG --help`); "
+                + "for a WASM app, its argv. ebpm's own options go before PKG (for eBPF packages they may also follow it).",
+        },
+        footer = {
             "",
             "Examples:",
             "  sudo ebpm run sigsnoop",
             "  sudo ebpm run sigsnoop --target_signal 9 --json",
-            "  sudo ebpm run ./opensnoop/package.json --duration 5",
+            "  sudo ebpm run --duration 5 ./opensnoop/package.json",
+            "  sudo ebpm run --ifname eth0 ./xdp_count",
+            "  sudo ebpm run sigsnoop-wasm -d 10",
         })
-public final class RunCommand implements Runnable {
+public final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PKG", arity = "0..1", description = "package name, file or directory")
     String pkg;
 
@@ -63,29 +70,133 @@ public final class RunCommand implements Runnable {
     @Option(names = {"-h", "--help"}, description = "show this help, or with PKG the package's options")
     boolean help;
 
+    @Option(names = "--wasm-interpreter", description = "run a WASM package in Chicory's interpreter instead of compiling it to JVM bytecode")
+    boolean wasmInterpreter;
+
+    @picocli.CommandLine.Mixin
+    dev.ebpm.cli.store.StoreOptions store = new dev.ebpm.cli.store.StoreOptions();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
-    public void run() {
-        if (pkg == null || (help && pkg == null)) {
-            picocli.CommandLine.usage(this, System.out);
-            return;
+    public Integer call() {
+        if (pkg == null) {
+            spec.commandLine().usage(System.out);
+            return 0;
         }
-        PackageLocator.Located located = PackageLocator.locate(pkg);
+        PackageLocator.Located located = PackageLocator.locate(pkg, store.root());
+        if (located.isWasm()) {
+            // a WASM guest parses its own arguments: pass every word after PKG through untouched
+            return runWasm(located, programArgs, wasmOptions());
+        }
         ProgramArguments args = new ProgramArguments(located.decoded().pkg(), located.name());
-        if (help || programArgs.contains("--help") || programArgs.contains("-h")) {
+        List<String> rest = takeRunnerFlags(programArgs, args);
+        if (help || rest.contains("--help") || rest.contains("-h")) {
             var doc = located.decoded().pkg().meta.bpfSkel.doc;
             System.out.print(args.usage(doc == null ? null : doc.brief != null ? doc.brief : doc.description));
-            return;
+            return 0;
         }
-        Map<String, String> variables = args.parse(programArgs);
-        Optional<Path> btfFile = Optional.ofNullable(btf).or(() -> Optional.ofNullable(System.getenv("BTF_FILE_PATH")).map(Path::of));
+        Map<String, String> variables = args.parse(rest);
         RunOptions options = new RunOptions(variables, json ? EventFormatter.Mode.JSON : EventFormatter.Mode.TABLE,
-                btfFile, Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary),
-                durationSeconds == null ? null : Duration.ofMillis((long) (durationSeconds * 1000)), verbose);
+                btfFile(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary), duration(), verbose);
         runForeground(located, options);
+        return 0;
+    }
+
+    private Optional<Path> btfFile() {
+        return Optional.ofNullable(btf).or(() -> Optional.ofNullable(System.getenv("BTF_FILE_PATH")).map(Path::of));
+    }
+
+    private Duration duration() {
+        return durationSeconds == null ? null : Duration.ofMillis((long) (durationSeconds * 1000));
+    }
+
+    WasmOptions wasmOptions() {
+        return WasmOptions.defaults().withCompiled(!wasmInterpreter).withBtf(btfFile()).withVerbose(verbose);
+    }
+
+    /**
+     * ebpm's own flags may also follow PKG (`ebpm run sigsnoop --json`), as long as the package
+     * has no option of the same name; they are taken out, the rest is the package's.
+     */
+    private List<String> takeRunnerFlags(List<String> words, ProgramArguments pkgArgs) {
+        java.util.Set<String> pkgFlags = new java.util.HashSet<>();
+        for (ProgramArguments.Option o : pkgArgs.options()) {
+            pkgFlags.add(o.flag());
+            if (o.shortFlag() != null) pkgFlags.add(o.shortFlag());
+        }
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            String name = w.contains("=") && w.startsWith("--") ? w.substring(0, w.indexOf('=')) : w;
+            String inline = name.equals(w) ? null : w.substring(w.indexOf('=') + 1);
+            if (pkgFlags.contains(name)) {
+                rest.add(w);
+                continue;
+            }
+            switch (name) {
+                case "-j", "--json" -> json = true;
+                case "--verbose" -> verbose = true;
+                case "--btf", "--ifname", "--uprobe-binary", "--duration" -> {
+                    String v = inline;
+                    if (v == null) {
+                        if (i + 1 >= words.size()) throw new UserError("option " + name + " needs a value");
+                        v = words.get(++i);
+                    }
+                    switch (name) {
+                        case "--btf" -> btf = Path.of(v);
+                        case "--ifname" -> ifname = v;
+                        case "--uprobe-binary" -> uprobeBinary = v;
+                        default -> durationSeconds = parseSeconds(v);
+                    }
+                }
+                default -> rest.add(w);
+            }
+        }
+        return rest;
+    }
+
+    private static double parseSeconds(String v) {
+        try {
+            double d = Double.parseDouble(v);
+            if (d < 0 || Double.isNaN(d)) throw new NumberFormatException();
+            return d;
+        } catch (NumberFormatException e) {
+            throw new UserError("--duration expects seconds (e.g. 5 or 0.5), got '" + v + "'");
+        }
+    }
+
+    /** Runs a WASM guest in the foreground; Ctrl-C stops it and releases what it loaded. */
+    static int runWasm(PackageLocator.Located located, List<String> guestArgs, WasmOptions options) {
+        if (!dev.ebpm.loader.KernelSupport.hasBpfPrivileges()) {
+            throw new UserError("running BPF programs needs root (or CAP_BPF and CAP_PERFMON): try sudo ebpm run " + located.name());
+        }
+        WasmRunner runner = new WasmRunner();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            runner.stop();
+            try {
+                done.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ebpm-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return runner.run(located.wasm(), located.name(), guestArgs, options);
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is already running and waits for us
+            }
+        }
     }
 
     static void runForeground(PackageLocator.Located located, RunOptions options) {
-        if (!dev.ebpm.loader.KernelSupport.isRoot()) {
+        if (!dev.ebpm.loader.KernelSupport.hasBpfPrivileges()) {
             throw new UserError("running BPF programs needs root (or CAP_BPF and CAP_PERFMON): try sudo ebpm run " + located.name());
         }
         SkeletonRunner runner = SkeletonRunner.start(located.decoded(), located.name(), options, System.err);

@@ -151,4 +151,17 @@ class RunRefusalsTest {
         while (!d.finished()) out.write(buf, 0, d.deflate(buf));
         return out.toByteArray();
     }
+
+    @Test
+    void withoutPrivilegesSaysToUseSudo() throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                "setpriv", "--inh-caps=-all", "--bounding-set=-all", // root, but without any capability
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                "-Debpm.examples=" + CliProcess.repoRoot().resolve("examples"), dev.ebpm.cli.Main.class.getName(), "run", "sigsnoop"));
+        Process p = new ProcessBuilder(cmd).start();
+        String err = new String(p.getErrorStream().readAllBytes());
+        assertEquals(1, p.waitFor(), err);
+        assertTrue(err.startsWith("ebpm: error: running BPF programs needs root"), err);
+        assertTrue(err.contains("sudo"), err);
+    }
 }

@@ -111,4 +111,13 @@ class RunSigsnoopTest {
     static String[] columns(String line) {
         return line.trim().split("\\s+");
     }
+
+    @Test
+    void kernelBtfFromAFile() throws Exception {
+        CliProcess.Result ok = CliProcess.run(java.util.Map.of(), Duration.ofSeconds(120), "run", "sigsnoop", "--btf", "/sys/kernel/btf/vmlinux", "--duration", "0.5");
+        assertEquals(0, ok.exitCode(), ok.stderr());
+        CliProcess.Result viaEnv = CliProcess.run(java.util.Map.of("BTF_FILE_PATH", "/no/such/btf"), Duration.ofSeconds(120), "run", "sigsnoop", "--duration", "0.5");
+        assertEquals(1, viaEnv.exitCode());
+        assertTrue(viaEnv.stderr().contains("/no/such/btf"), viaEnv.stderr());
+    }
 }

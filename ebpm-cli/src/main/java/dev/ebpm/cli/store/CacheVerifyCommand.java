@@ -1,0 +1,33 @@
+package dev.ebpm.cli.store;
+
+import dev.ebpm.store.LocalStore;
+import dev.ebpm.store.VerifyReport;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "verify", description = "Check the store database and re-hash every blob. Exit 1 if anything is wrong (and not repaired).")
+public final class CacheVerifyCommand implements Callable<Integer> {
+    @Mixin StoreOptions store;
+
+    @Option(names = "--repair", description = "Remove versions whose blobs are missing or corrupt, so they can be reinstalled.")
+    boolean repair;
+
+    @Override
+    public Integer call() {
+        VerifyReport r;
+        try (LocalStore s = store.open()) {
+            r = s.verify(repair);
+        }
+        System.out.println("database: " + r.databaseCheck());
+        System.out.println("blobs checked: " + r.blobsChecked() + ", problems: " + r.problems().size()
+                + ", unreferenced: " + r.unreferencedBlobs() + (r.unreferencedBlobs() > 0 ? " (run 'ebpm gc')" : ""));
+        for (VerifyReport.Problem p : r.problems()) {
+            System.out.println(p.state().name().toLowerCase() + " sha256:" + p.digest() + " used by " + String.join(", ", p.affectedVersions()));
+        }
+        for (String id : r.removedVersions()) System.out.println("removed " + id + " (reinstall it)");
+        if (!"ok".equals(r.databaseCheck())) return 1;
+        return r.problems().isEmpty() || repair ? 0 : 1;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.ebpm.cli.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ebpm.pkg.PackageManifest;
+import dev.ebpm.store.InstalledVersion;
+import dev.ebpm.store.LocalStore;
+import dev.ebpm.store.PackageInfo;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "info", description = "Show an installed package: manifest, files and digests, where it came from, signature status.")
+public final class InfoCommand implements Callable<Integer> {
+    @Mixin StoreOptions store;
+
+    @Parameters(paramLabel = "NAME[@VERSION]", description = "Package, optionally at a version (default: the current version).")
+    String spec;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PackageSpec p = PackageSpec.parse(spec);
+        PackageInfo info;
+        try (LocalStore s = store.open()) {
+            info = s.info(p.name(), p.versionOrNull());
+        }
+        InstalledVersion v = info.installed();
+        PackageManifest m = info.manifest();
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("name", v.name().value());
+            out.put("version", v.version().toString());
+            out.put("current", v.current());
+            out.put("installed_versions", info.allVersions().stream().map(Object::toString).toList());
+            out.put("install", StoreOutput.installRecord(v));
+            out.put("manifest_sha256", v.manifestSha256());
+            out.put("archive_sha256", v.archiveSha256());
+            out.put("manifest", StoreOutput.JSON.readValue(m.toJson(), JsonNode.class));
+            StoreOutput.json(System.out, out);
+            return 0;
+        }
+        List<List<String>> fields = new ArrayList<>();
+        fields.add(List.of("kind:", m.kind().id()));
+        if (m.description() != null) fields.add(List.of("description:", m.description()));
+        if (m.license() != null) fields.add(List.of("license:", m.license()));
+        if (!m.authors().isEmpty()) fields.add(List.of("authors:", String.join(", ", m.authors())));
+        if (m.homepage() != null) fields.add(List.of("homepage:", m.homepage()));
+        if (!m.keywords().isEmpty()) fields.add(List.of("keywords:", String.join(", ", m.keywords())));
+        fields.add(List.of("entry:", m.entry()));
+        fields.add(List.of("requires:", requires(m.requires())));
+        fields.add(List.of("versions:", String.join(", ", info.allVersions().stream()
+                .map(x -> x.equals(v.version()) ? x + " (this)" : x.toString()).toList())));
+        fields.add(List.of("installed:", StoreOutput.when(v)));
+        fields.add(List.of("source:", v.source() == null ? "-" : v.source().toString()));
+        fields.add(List.of("signature:", v.signatureStatus() + (v.allowUnsigned() ? " (unsigned allowed)" : "")));
+        fields.add(List.of("manifest:", "sha256:" + v.manifestSha256()));
+        if (v.archiveSha256() != null) fields.add(List.of("archive:", "sha256:" + v.archiveSha256()));
+        System.out.println(v.id() + (v.current() ? " (current)" : ""));
+        StringBuilder b = new StringBuilder();
+        for (List<String> f : fields) b.append(String.format("  %-13s%s%n", f.get(0), f.get(1)));
+        b.append("  files:\n");
+        System.out.print(b);
+        List<List<String>> rows = new ArrayList<>();
+        for (Map.Entry<String, PackageManifest.FileEntry> f : m.files().entrySet()) {
+            rows.add(List.of("    sha256:" + f.getValue().sha256(), Long.toString(f.getValue().size()), f.getKey()));
+        }
+        StoreOutput.table(System.out, List.of("    DIGEST", "SIZE", "PATH"), rows);
+        return 0;
+    }
+
+    private static String requires(PackageManifest.Requires r) {
+        List<String> parts = new ArrayList<>();
+        if (r.btf()) parts.add("btf");
+        if (r.ringbuf()) parts.add("ringbuf");
+        if (!r.attach().isEmpty()) parts.add("attach " + String.join("/", r.attach()));
+        if (r.minKernel() != null) parts.add("kernel >= " + r.minKernel());
+        return parts.isEmpty() ? "-" : String.join(", ", parts);
+    }
+}

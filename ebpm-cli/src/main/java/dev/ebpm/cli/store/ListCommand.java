@@ -1,0 +1,43 @@
+package dev.ebpm.cli.store;
+
+import dev.ebpm.store.InstalledVersion;
+import dev.ebpm.store.LocalStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "list", description = "List installed packages and versions (* marks the current version).")
+public final class ListCommand implements Callable<Integer> {
+    @Mixin StoreOptions store;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<InstalledVersion> all;
+        try (LocalStore s = store.open()) {
+            if (json) {
+                System.out.write(s.listJson());
+                System.out.flush();
+                return 0;
+            }
+            all = s.list();
+        }
+        if (all.isEmpty()) {
+            System.out.println("no packages installed");
+            return 0;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (InstalledVersion v : all) {
+            rows.add(List.of(v.name().value(), (v.current() ? "*" : " ") + v.version(), v.kind().id(), StoreOutput.size(v.totalSize()),
+                    StoreOutput.when(v), v.signatureStatus() == null ? "-" : v.signatureStatus(),
+                    v.source() == null ? "-" : v.source().toString()));
+        }
+        StoreOutput.table(System.out, List.of("NAME", " VERSION", "KIND", "SIZE", "INSTALLED", "SIGNATURE", "SOURCE"), rows);
+        return 0;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.ebpm.cli.store;
+
+/** The local-store commands, for Main to register. */
+public final class StoreCommands {
+    public static final Class<?>[] ALL = {
+        InstallCommand.class,
+        ListCommand.class,
+        InfoCommand.class,
+        UninstallCommand.class,
+        CacheCommand.class,
+        GcCommand.class,
+        PackCommand.class,
+    };
+
+    private StoreCommands() {
+    }
+}

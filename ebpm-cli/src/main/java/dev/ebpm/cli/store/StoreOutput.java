@@ -1,0 +1,67 @@
+package dev.ebpm.cli.store;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ebpm.store.InstalledVersion;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** How store commands print: aligned tables for people, JSON for scripts. */
+final class StoreOutput {
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+    private StoreOutput() {
+    }
+
+    static void json(PrintStream out, Object value) throws IOException {
+        JSON.writeValue(out, value);
+        out.println();
+        out.flush();
+    }
+
+    static String size(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        if (bytes < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+    }
+
+    static String when(InstalledVersion v) {
+        return v.installedAt() == null ? "-" : v.installedAt().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    static Map<String, Object> installRecord(InstalledVersion v) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("installed_at", v.installedAt() == null ? null : v.installedAt().toString());
+        m.put("source", v.source() == null ? null : Map.of("kind", v.source().kind().id(), "location", v.source().location()));
+        m.put("signature", v.signatureStatus());
+        m.put("allow_unsigned", v.allowUnsigned());
+        return m;
+    }
+
+    /** Left-aligned columns separated by two spaces; the last column is not padded. */
+    static void table(PrintStream out, List<String> header, List<List<String>> rows) {
+        List<List<String>> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        int[] w = new int[header.size()];
+        for (List<String> r : all) for (int i = 0; i < r.size(); i++) w[i] = Math.max(w[i], r.get(i).length());
+        StringBuilder b = new StringBuilder();
+        for (List<String> r : all) {
+            for (int i = 0; i < r.size(); i++) {
+                b.append(r.get(i));
+                if (i < r.size() - 1) b.append(" ".repeat(w[i] - r.get(i).length() + 2));
+            }
+            b.append('\n');
+        }
+        out.print(b);
+        out.flush();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.ebpm.cli.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ebpm.cli.Main;
+import dev.ebpm.pkg.Digests;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The store commands through the real picocli setup of Main, in-process. */
+class StoreCommandsTest {
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result ebpm(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            CommandLine cl = Main.commandLine();
+            for (Class<?> c : StoreCommands.ALL) {
+                String name = c.getAnnotation(CommandLine.Command.class).name();
+                if (!cl.getSubcommands().containsKey(name)) cl.addSubcommand(c);
+            }
+            int exit = cl.execute(args);
+            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static Path packageDir(Path dir, String name, String version) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("ebpm.json"), "{\"name\":\"" + name + "\",\"version\":\"" + version + "\",\"kind\":\"bpf\","
+                + "\"entry\":\"package.json\",\"description\":\"trace open() calls\",\"license\":\"GPL-2.0\","
+                + "\"requires\":{\"btf\":true,\"ringbuf\":true,\"attach\":[\"tracepoint\"]}}");
+        Files.writeString(dir.resolve("package.json"), "{\"bpf_skel\":{\"obj_name\":\"" + name + "_bpf\"}}");
+        Files.write(dir.resolve(name + ".bpf.o"), ("ELF " + name + version).getBytes());
+        return dir;
+    }
+
+    @Test
+    void packInstallListInfoUninstall(@TempDir Path tmp) throws Exception {
+        String store = tmp.resolve("store").toString();
+        Result r = ebpm("pack", packageDir(tmp.resolve("src"), "opensnoop", "1.0.0").toString(), "-o", tmp.resolve("out").toString());
+        assertEquals(0, r.exit(), r.err());
+        Path archive = tmp.resolve("out/opensnoop-1.0.0.ebpm");
+        assertEquals(archive + "  sha256:" + Digests.sha256Hex(archive) + "\n", r.out());
+
+        r = ebpm("install", "--store", store, archive.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("installed opensnoop@1.0.0 ("), r.out());
+        r = ebpm("install", "--store", store, archive.toString());
+        assertEquals("opensnoop@1.0.0 is already installed\n", r.out());
+
+        r = ebpm("list", "--store", store);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("NAME"), r.out());
+        assertTrue(r.out().contains("opensnoop  *1.0.0"), r.out());
+
+        r = ebpm("list", "--store", store, "--json");
+        JsonNode list = StoreOutput.JSON.readTree(r.out());
+        assertEquals(1, list.size());
+        assertEquals("opensnoop", list.get(0).get("name").asText());
+        assertEquals(Digests.sha256Hex(archive), list.get(0).get("archive_sha256").asText());
+
+        r = ebpm("info", "--store", store, "opensnoop");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("opensnoop@1.0.0 (current)\n"), r.out());
+        assertTrue(r.out().contains("signature:   unsigned"), r.out());
+        assertTrue(r.out().contains("opensnoop.bpf.o"), r.out());
+
+        r = ebpm("info", "--store", store, "opensnoop@1.0.0", "--json");
+        JsonNode info = StoreOutput.JSON.readTree(r.out());
+        assertEquals("tracepoint", info.get("manifest").get("requires").get("attach").get(0).asText());
+        assertEquals("file", info.get("install").get("source").get("kind").asText());
+
+        r = ebpm("cache", "verify", "--store", store);
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().startsWith("database: ok\nblobs checked: 3, problems: 0"), r.out());
+
+        r = ebpm("uninstall", "--store", store, "opensnoop");
+        assertEquals("removed opensnoop@1.0.0\n", r.out());
+        r = ebpm("gc", "--store", store);
+        assertEquals(0, r.exit(), r.err());
+        r = ebpm("list", "--store", store);
+        assertEquals("no packages installed\n", r.out());
+    }
+
+    @Test
+    void errorsAreOneLineWithExitCodes(@TempDir Path tmp) throws Exception {
+        String store = tmp.resolve("store").toString();
+        Result r = ebpm("info", "--store", store, "nope");
+        assertEquals(1, r.exit());
+        assertEquals("ebpm: error: nope is not installed\n", r.err());
+
+        r = ebpm("info", "--store", store, "../x");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith("ebpm: error: invalid package name \"../x\""), r.err());
+
+        r = ebpm("install", "--store", store, tmp.resolve("missing.ebpm").toString());
+        assertEquals(1, r.exit());
+        assertEquals("ebpm: error: no such file: " + tmp.resolve("missing.ebpm") + "\n", r.err());
+
+        Path bad = tmp.resolve("bad.ebpm");
+        Files.writeString(bad, "not an archive");
+        r = ebpm("install", "--store", store, bad.toString());
+        assertEquals("ebpm: error: archive: not a gzip stream\n", r.err());
+
+        r = ebpm("list", "--store", store, "--bogus");
+        assertEquals(2, r.exit(), "usage error");
+    }
+
+    @Test
+    void verifyReportsAndRepairsCorruption(@TempDir Path tmp) throws Exception {
+        String store = tmp.resolve("store").toString();
+        ebpm("pack", packageDir(tmp.resolve("src"), "execsnoop", "0.3.0").toString(), "-o", tmp.toString());
+        assertEquals(0, ebpm("install", "--store", store, tmp.resolve("execsnoop-0.3.0.ebpm").toString()).exit());
+        Path obj = tmp.resolve("src/execsnoop.bpf.o");
+        Path blob = tmp.resolve("store/blobs/sha256").resolve(Digests.sha256Hex(obj).substring(0, 2)).resolve(Digests.sha256Hex(obj));
+        Files.writeString(blob, "bit rot");
+
+        Result r = ebpm("cache", "verify", "--store", store);
+        assertEquals(1, r.exit());
+        assertTrue(r.out().contains("corrupt sha256:" + Digests.sha256Hex(obj) + " used by execsnoop@0.3.0"), r.out());
+        r = ebpm("cache", "verify", "--repair", "--store", store);
+        assertEquals(0, r.exit());
+        assertTrue(r.out().contains("removed execsnoop@0.3.0 (reinstall it)"), r.out());
+        assertEquals("no packages installed\n", ebpm("list", "--store", store).out());
+    }
+}

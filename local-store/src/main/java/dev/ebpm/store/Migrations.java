@@ -1,0 +1,118 @@
+package dev.ebpm.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * Versioned schema changes. The schema version is SQLite's {@code user_version}, updated in the same transaction as
+ * the change, so a migration is applied entirely or not at all. Append new steps; never edit a released one.
+ */
+public final class Migrations {
+
+    record Step(int version, String description, List<String> sql) {
+    }
+
+    static final List<Step> STEPS = List.of(
+            new Step(1, "packages, versions, files, installs, hubs, keys, config", List.of(
+                    """
+                    CREATE TABLE meta (
+                      key   TEXT PRIMARY KEY,
+                      value TEXT NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE config (
+                      key   TEXT PRIMARY KEY,
+                      value TEXT NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE packages (
+                      id   INTEGER PRIMARY KEY,
+                      name TEXT NOT NULL UNIQUE
+                    )""",
+                    """
+                    CREATE TABLE versions (
+                      id              INTEGER PRIMARY KEY,
+                      package_id      INTEGER NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+                      version         TEXT NOT NULL,
+                      sort_key        TEXT NOT NULL, -- VersionSortKey: byte order = semver precedence
+                      kind            TEXT NOT NULL,
+                      description     TEXT,
+                      total_size      INTEGER NOT NULL,
+                      file_count      INTEGER NOT NULL,
+                      manifest_json   BLOB NOT NULL,
+                      manifest_sha256 TEXT NOT NULL,
+                      archive_sha256  TEXT,
+                      archive_size    INTEGER,
+                      is_current      INTEGER NOT NULL DEFAULT 0 CHECK (is_current IN (0, 1)),
+                      UNIQUE (package_id, version)
+                    )""",
+                    "CREATE UNIQUE INDEX versions_one_current ON versions(package_id) WHERE is_current = 1",
+                    "CREATE INDEX versions_archive ON versions(archive_sha256) WHERE archive_sha256 IS NOT NULL",
+                    """
+                    CREATE TABLE files (
+                      version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+                      path       TEXT NOT NULL,
+                      digest     TEXT NOT NULL,
+                      size       INTEGER NOT NULL,
+                      PRIMARY KEY (version_id, path)
+                    ) WITHOUT ROWID""",
+                    "CREATE INDEX files_digest ON files(digest)",
+                    """
+                    CREATE TABLE installs (
+                      version_id       INTEGER PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
+                      installed_at     INTEGER NOT NULL, -- unix epoch milliseconds, UTC
+                      source_kind      TEXT NOT NULL,
+                      source           TEXT NOT NULL,
+                      signature_status TEXT NOT NULL,
+                      allow_unsigned   INTEGER NOT NULL DEFAULT 0
+                    )""",
+                    """
+                    CREATE TABLE hubs (
+                      name     TEXT PRIMARY KEY,
+                      url      TEXT NOT NULL,
+                      priority INTEGER NOT NULL DEFAULT 0,
+                      settings TEXT NOT NULL DEFAULT '{}'
+                    )""",
+                    """
+                    CREATE TABLE keys (
+                      fingerprint TEXT PRIMARY KEY,
+                      hub         TEXT REFERENCES hubs(name) ON DELETE CASCADE,
+                      public_key  BLOB NOT NULL,
+                      added_at    TEXT NOT NULL,
+                      revoked     INTEGER NOT NULL DEFAULT 0
+                    )""")),
+            new Step(2, "runs, for the run lifecycle", List.of(
+                    """
+                    CREATE TABLE runs (
+                      id         TEXT PRIMARY KEY,
+                      package    TEXT NOT NULL,
+                      version    TEXT NOT NULL,
+                      args       TEXT NOT NULL DEFAULT '[]',
+                      pid        INTEGER,
+                      started_at TEXT NOT NULL,
+                      ended_at   TEXT,
+                      state      TEXT NOT NULL,
+                      exit_code  INTEGER,
+                      log_path   TEXT
+                    )""",
+                    "CREATE INDEX runs_state ON runs(state)")));
+
+    /** The schema version this build writes. */
+    public static final int LATEST = STEPS.get(STEPS.size() - 1).version();
+
+    private Migrations() {
+    }
+
+    /** Applies every step above {@code from}; the caller holds a write transaction. */
+    static void apply(Connection c, int from) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (Step step : STEPS) {
+                if (step.version() <= from) continue;
+                for (String sql : step.sql()) st.execute(sql);
+                st.execute("PRAGMA user_version = " + step.version());
+            }
+        }
+    }
+}
