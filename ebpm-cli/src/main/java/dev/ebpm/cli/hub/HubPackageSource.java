@@ -6,15 +6,20 @@ import dev.ebpm.registry.HubClient;
 import dev.ebpm.registry.Lockfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import dev.ebpm.store.ArchiveInstaller;
+import dev.ebpm.store.InstallResult;
+import dev.ebpm.store.InstallSource;
+import dev.ebpm.store.LocalStore;
+import dev.ebpm.store.StoreLocation;
+import java.io.IOException;
 
 /**
  * The hub half of {@code ebpm install NAME} and {@code ebpm run NAME}: given a spec ({@code [hub/]name[@version|@range]}),
  * resolve it over the configured hubs (bundled examples first, then added hubs, then eunomia's), download, verify and
- * unpack it. Storing the result is the store's job:
+ * unpack it; {@link #install} also stores it:
  * <pre>
- *   FetchedPackage f = HubPackageSource.open(storeRoot, offline, quiet, locked).fetch(spec);
- *   store.install(f.pkg(), f.archiveBytesOrNull(), InstallSource.hub(f.hub()), "unsigned");
+ *   InstallResult r = HubPackageSource.open(storeRoot, offline, quiet, locked).install(localStore, spec);
+ *   FetchedPackage f = HubPackageSource.open(storeRoot, offline, quiet, false).fetch(spec);   // run without installing
  * </pre>
  */
 public final class HubPackageSource {
@@ -62,14 +67,19 @@ public final class HubPackageSource {
         return arg.indexOf('/') == arg.lastIndexOf('/');
     }
 
+    /**
+     * Fetches {@code spec} and installs it into {@code store}: an archive through {@link ArchiveInstaller} (recognised
+     * by digest if already there), a static or directory package (no archive) from its synthesized manifest.
+     */
+    public InstallResult install(LocalStore store, String spec) throws IOException {
+        FetchedPackage f = fetch(spec);
+        byte[] archive = f.archiveBytesOrNull();
+        if (archive != null) return new ArchiveInstaller(store).install(archive, InstallSource.hub(f.hub()));
+        return store.install(f.pkg(), null, InstallSource.hub(f.hub()), ArchiveInstaller.UNSIGNED, true);
+    }
+
     /** {@code --store}, else $EBPM_HOME, else $XDG_DATA_HOME/ebpm, else ~/.local/share/ebpm (the store's own rule). */
     public static Path storeRoot(Path explicit) {
-        if (explicit != null) return explicit.toAbsolutePath();
-        Map<String, String> env = System.getenv();
-        String home = env.get("EBPM_HOME");
-        if (home != null && !home.isBlank()) return Path.of(home).toAbsolutePath();
-        String xdg = env.get("XDG_DATA_HOME");
-        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) return Path.of(xdg, "ebpm");
-        return Path.of(System.getProperty("user.home"), ".local", "share", "ebpm");
+        return StoreLocation.resolve(explicit);
     }
 }

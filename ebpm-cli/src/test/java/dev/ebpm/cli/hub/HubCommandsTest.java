@@ -120,4 +120,22 @@ class HubCommandsTest {
         assertEquals(1, offlineMissing.code());
         assertEquals("ebpm: error: no package nosuch on hub test", offlineMissing.error());
     }
+
+    @Test
+    void installFromAHubIntoTheStore() throws Exception {
+        assertEquals(0, ebpm("hub", "remove", "eunomia").code());
+        assertEquals(0, ebpm("hub", "add", "test", server.uri().toString()).code());
+        assertEquals(0, ebpm("publish", packageDir("2.0.0").toString(), "--hub", "test", "--token", token).code());
+        Path root = tmp.resolve("store");
+        try (dev.ebpm.store.LocalStore s = dev.ebpm.store.LocalStore.open(root)) {
+            HubPackageSource src = HubPackageSource.open(root, false, true, false);
+            dev.ebpm.store.InstallResult r = src.install(s, "sigsnoop@^2");
+            assertEquals("sigsnoop@2.0.0", r.id());
+            assertTrue(!r.alreadyInstalled());
+            assertEquals("hub:test", s.info(r.name(), r.version()).installed().source().toString());
+            assertTrue(src.install(s, "sigsnoop").alreadyInstalled());
+            assertTrue(HubPackageSource.isHubSpec("sigsnoop@^2") && HubPackageSource.isHubSpec("test/sigsnoop")
+                    && !HubPackageSource.isHubSpec("./x.ebpm") && !HubPackageSource.isHubSpec("https://h/x.ebpm"));
+        }
+    }
 }
