@@ -14,34 +14,39 @@ import java.util.function.UnaryOperator;
 public final class HubClient {
     /** How the client behaves; {@link #defaults(Path)} then adjust. */
     public record Options(Path storeRoot, boolean offline, boolean quiet, Path examplesDir, UnaryOperator<Path> exampleBuilder,
-                          boolean locked, Path lockfile, HubHttp.Options http, PrintStream warnings) {
+                          boolean locked, Path lockfile, HubHttp.Options http, PrintStream warnings, HubConfig.Storage config) {
         public static Options defaults(Path storeRoot) {
-            return new Options(storeRoot, false, false, null, null, false, null, HubHttp.Options.defaults(), System.err);
+            return new Options(storeRoot, false, false, null, null, false, null, HubHttp.Options.defaults(), System.err, null);
+        }
+
+        /** Where the hub list is kept (default: {@code <store>/config/hubs.json}). */
+        public Options config(HubConfig.Storage c) {
+            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, http, warnings, c);
         }
 
         public Options offline(boolean v) {
-            return new Options(storeRoot, v, quiet, examplesDir, exampleBuilder, locked, lockfile, http.offline(v), warnings);
+            return new Options(storeRoot, v, quiet, examplesDir, exampleBuilder, locked, lockfile, http.offline(v), warnings, config);
         }
 
         public Options quiet(boolean v) {
-            return new Options(storeRoot, offline, v, examplesDir, exampleBuilder, locked, lockfile, http, warnings);
+            return new Options(storeRoot, offline, v, examplesDir, exampleBuilder, locked, lockfile, http, warnings, config);
         }
 
         public Options examples(Path dir, UnaryOperator<Path> builder) {
-            return new Options(storeRoot, offline, quiet, dir, builder, locked, lockfile, http, warnings);
+            return new Options(storeRoot, offline, quiet, dir, builder, locked, lockfile, http, warnings, config);
         }
 
         /** {@code lockfile} null means do not read or write a lockfile. */
         public Options lock(Path lockfile, boolean locked) {
-            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, http, warnings);
+            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, http, warnings, config);
         }
 
         public Options http(HubHttp.Options h) {
-            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, h.offline(offline), warnings);
+            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, h.offline(offline), warnings, config);
         }
 
         public Options warnings(PrintStream w) {
-            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, http, w);
+            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, http, w, config);
         }
     }
 
@@ -60,7 +65,7 @@ public final class HubClient {
 
     public HubClient(Options options) {
         this.options = options;
-        this.config = HubConfig.load(options.storeRoot());
+        this.config = HubConfig.load(options.config() != null ? options.config() : HubConfig.file(options.storeRoot()));
         this.http = new HubHttp(options.http().offline(options.offline()));
         Path cache = options.storeRoot().resolve("cache");
         this.indexCache = new IndexCache(cache.resolve("index"));

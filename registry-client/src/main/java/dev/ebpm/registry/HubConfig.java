@@ -18,7 +18,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The configured hubs, in {@code <store>/config/hubs.json}. Two built-ins come first and last unless removed: the
+ * The configured hubs, kept as one JSON document in a {@link Storage}: the local store's config table when the CLI
+ * runs, {@code <store>/config/hubs.json} otherwise. Two built-ins come first and last unless removed: the
  * bundled examples ({@value #EXAMPLES}, a directory, priority 0) and the public eunomia hub ({@value #EUNOMIA}, static,
  * priority 100, overridable with {@code EUNOMIA_REPOSITORY}). Lower priority numbers are tried first.
  */
@@ -45,23 +46,74 @@ public final class HubConfig {
     /** One hub: name, URL or path, type, priority; {@code builtIn} ones are not in the file. */
     public record HubDefinition(String name, String url, Type type, int priority, boolean builtIn) {}
 
-    private final Path file;
+    /** Where the hubs document lives; {@link #file(Path)} or the local store's config (the CLI's choice). */
+    public interface Storage {
+        /** The document, or null if none was saved yet. */
+        String read();
+
+        void write(String json);
+
+        String describe();
+    }
+
+    /** {@code <store>/config/hubs.json}. */
+    public static Storage file(Path storeRoot) {
+        Path file = storeRoot.resolve("config").resolve("hubs.json");
+        return new Storage() {
+            @Override
+            public String read() {
+                try {
+                    return Files.isRegularFile(file) ? Files.readString(file) : null;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public void write(String json) {
+                try {
+                    Files.createDirectories(file.getParent());
+                    Path tmp = Files.createTempFile(file.getParent(), ".hubs-", ".tmp");
+                    try {
+                        Files.writeString(tmp, json);
+                        try {
+                            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                        } catch (AtomicMoveNotSupportedException e) {
+                            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    } finally {
+                        Files.deleteIfExists(tmp);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public String describe() {
+                return file.toString();
+            }
+        };
+    }
+
+    private final Storage storage;
     private final List<HubDefinition> added = new ArrayList<>();
     private final Set<String> removedBuiltIns = new TreeSet<>();
 
-    private HubConfig(Path file) {
-        this.file = file;
-    }
-
-    public static Path fileIn(Path storeRoot) {
-        return storeRoot.resolve("config").resolve("hubs.json");
+    private HubConfig(Storage storage) {
+        this.storage = storage;
     }
 
     public static HubConfig load(Path storeRoot) {
-        HubConfig c = new HubConfig(fileIn(storeRoot));
-        if (!Files.isRegularFile(c.file)) return c;
+        return load(file(storeRoot));
+    }
+
+    public static HubConfig load(Storage storage) {
+        HubConfig c = new HubConfig(storage);
+        String doc = storage.read();
+        if (doc == null || doc.isBlank()) return c;
         try {
-            JsonNode root = IndexDocument.JSON.readTree(c.file.toFile());
+            JsonNode root = IndexDocument.JSON.readTree(doc);
             for (JsonNode h : root.path("hubs")) {
                 c.added.add(new HubDefinition(h.path("name").asText(), h.path("url").asText(), Type.parse(h.path("type").asText("index")),
                         h.path("priority").asInt(DEFAULT_PRIORITY), false));
@@ -69,7 +121,7 @@ public final class HubConfig {
             for (JsonNode r : root.path("removed_builtin")) c.removedBuiltIns.add(r.asText());
             return c;
         } catch (IOException e) {
-            throw new RegistryException(c.file + ": " + e.getMessage());
+            throw new RegistryException("hub configuration in " + storage.describe() + ": " + e.getMessage());
         }
     }
 
@@ -135,18 +187,7 @@ public final class HubConfig {
         ArrayNode removed = root.putArray("removed_builtin");
         removedBuiltIns.forEach(removed::add);
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), ".hubs-", ".tmp");
-            try {
-                Files.write(tmp, IndexDocument.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root));
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            storage.write(IndexDocument.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

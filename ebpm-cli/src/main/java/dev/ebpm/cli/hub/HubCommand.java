@@ -42,7 +42,7 @@ public final class HubCommand implements Runnable {
         public void run() {
             HubConfig.Type t = type != null ? HubConfig.Type.parse(type) : probe(url);
             String where = t == HubConfig.Type.DIRECTORY && !url.startsWith("file:") ? Path.of(url).toAbsolutePath().toString() : url;
-            HubConfig.load(hub.storeRoot()).add(name, where, t, priority);
+            hub.config().add(name, where, t, priority);
             System.out.println("added hub " + name + " (" + t.id() + ", priority " + priority + "): " + where);
         }
 
@@ -69,7 +69,7 @@ public final class HubCommand implements Runnable {
             String fmt = "%-12s %-10s %-9s %s%n";
             System.out.printf(fmt, "NAME", "TYPE", "PRIORITY", "URL");
             var examples = dev.ebpm.cli.run.BundledExamples.directory().orElse(null);
-            for (HubConfig.HubDefinition d : HubConfig.load(hub.storeRoot()).hubs(examples)) {
+            for (HubConfig.HubDefinition d : hub.config().hubs(examples)) {
                 System.out.printf(fmt, d.name(), d.type().id(), d.priority(), d.url() + (d.builtIn() ? "  (built in)" : ""));
             }
         }
@@ -82,7 +82,7 @@ public final class HubCommand implements Runnable {
 
         @Override
         public void run() {
-            HubConfig.load(hub.storeRoot()).remove(name);
+            hub.config().remove(name);
             System.out.println("removed hub " + name);
         }
     }

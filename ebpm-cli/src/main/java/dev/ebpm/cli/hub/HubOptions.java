@@ -1,6 +1,7 @@
 package dev.ebpm.cli.hub;
 
 import dev.ebpm.registry.HubClient;
+import dev.ebpm.registry.HubConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -21,6 +22,10 @@ public final class HubOptions {
 
     HubClient client() {
         return new HubClient(HubPackageSource.options(storeRoot(), offline, quiet, false).lock(null, false));
+    }
+
+    HubConfig config() {
+        return HubConfig.load(new StoreHubConfig(storeRoot()));
     }
 
     HubPackageSource source(boolean locked) {

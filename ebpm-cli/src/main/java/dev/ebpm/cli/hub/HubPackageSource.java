@@ -30,7 +30,7 @@ public final class HubPackageSource {
     }
 
     /**
-     * @param storeRoot the store directory (caches go to {@code cache/}, hubs to {@code config/hubs.json})
+     * @param storeRoot the store directory (caches go to {@code cache/}, the hub list to the store's config table)
      * @param offline   never open a socket (also implied by EBPM_OFFLINE=1)
      * @param quiet     no progress bar
      * @param locked    take exactly what ebpm.lock pins, refuse anything else
@@ -44,7 +44,8 @@ public final class HubPackageSource {
                 .offline(offline || HubClient.offlineFromEnvironment())
                 .quiet(quiet)
                 .examples(BundledExamples.directory().orElse(null), BundledExamples::buildIfNeeded)
-                .lock(Lockfile.defaultLocation(storeRoot), locked);
+                .lock(Lockfile.defaultLocation(storeRoot), locked)
+                .config(new StoreHubConfig(storeRoot));
     }
 
     /** Resolves, downloads, verifies and unpacks; records the choice in ebpm.lock unless locked. */
