@@ -11,7 +11,7 @@ for tool in wrk nginx curl hyperfine; do
 done
 out="$root/bench/.out/hub"; rm -rf "$out"; mkdir -p "$out"
 cp_file="$out/classpath.txt"
-(cd "$root" && mvn -q -B -DskipTests -pl registry-client,registry-server-mock -am package \
+(cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -pl registry-client,registry-server-mock -am package \
    dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test) >&2
 cp="$root/registry-client/target/classes:$root/registry-server-mock/target/classes:$root/package-format/target/classes:$(cat "$cp_file")"
 javac -d "$out/classes" -cp "$cp" "$here/HubBench.java"
