@@ -21,6 +21,39 @@ public final class KernelState {
         return names;
     }
 
+    /** Ids of the loaded programs whose (kernel, 15-char) name is one of {@code progs}. */
+    public static Set<Long> programIds(java.util.Collection<String> progs) throws IOException, InterruptedException {
+        Set<String> names = new HashSet<>();
+        for (String p : progs) names.add(kernelName(p));
+        Process p = new ProcessBuilder("bpftool", "-j", "prog", "show").start();
+        byte[] out = p.getInputStream().readAllBytes();
+        p.waitFor();
+        Set<Long> ids = new HashSet<>();
+        JsonNode arr = new ObjectMapper().readTree(out);
+        if (arr != null) for (JsonNode n : arr) if (n.has("name") && names.contains(n.get("name").asText())) ids.add(n.get("id").asLong());
+        return ids;
+    }
+
+    /**
+     * Remembers which programs of these names were loaded before a test (another tool may run the
+     * same package), so that {@link #assertNoneLeft()} sees only what the test itself leaked.
+     */
+    public static final class Snapshot {
+        private final java.util.Collection<String> progs;
+        private final Set<Long> before;
+
+        public Snapshot(java.util.Collection<String> progs) throws IOException, InterruptedException {
+            this.progs = progs;
+            this.before = programIds(progs);
+        }
+
+        public void assertNoneLeft() throws IOException, InterruptedException {
+            Set<Long> now = programIds(progs);
+            now.removeAll(before);
+            if (!now.isEmpty()) throw new AssertionError("programs of ours still loaded after the test: ids " + now + " (" + progs + ")");
+        }
+    }
+
     /** Number of BPF links the kernel holds. */
     public static int linkCount() throws IOException, InterruptedException {
         Process p = new ProcessBuilder("bpftool", "-j", "link", "show").start();

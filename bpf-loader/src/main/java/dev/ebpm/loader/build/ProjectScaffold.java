@@ -42,6 +42,43 @@ public final class ProjectScaffold {
         return dir;
     }
 
+    private static final String[] WASM_TEMPLATE = {"app.c", "libbpf-wasm.h", "build.sh", "sigsnoop.bpf.c"};
+
+    /**
+     * Creates a WASM package {@code parent/name} shaped like examples/sigsnoop-wasm: the BPF side
+     * (NAME.bpf.c), the user-space side against the wasm-bpf ABI (app.c, libbpf-wasm.h), build.sh
+     * that embeds the object and links app.wasm with --export-table, and an ebpm.json of kind wasm.
+     */
+    public static Path createWasm(Path parent, String name) {
+        Path dir = create(parent, name);
+        String cName = name.replace('-', '_');
+        try {
+            Files.delete(dir.resolve(name + PackageBuilder.SOURCE_SUFFIX));
+            for (String t : WASM_TEMPLATE) {
+                String text;
+                try (var in = ProjectScaffold.class.getResourceAsStream("/scaffold/wasm/" + t)) {
+                    if (in == null) throw new IllegalStateException("WASM template " + t + " is missing from this build");
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                // the example is "sigsnoop": its file names, C identifiers (xxd's sigsnoop_bpf_o) and messages
+                text = text.replace("sigsnoop", cName);
+                Path out = dir.resolve(t.replace("sigsnoop", name));
+                Files.writeString(out, text, StandardCharsets.UTF_8);
+                if (t.endsWith(".sh")) out.toFile().setExecutable(true);
+            }
+            ObjectNode m = (ObjectNode) new ObjectMapper().readTree(manifest(name));
+            m.put("kind", "wasm").put("entry", "app.wasm");
+            Files.writeString(dir.resolve("ebpm.json"), m.toPrettyString() + "\n", StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve(".gitignore"), ".output/\napp.wasm\n", StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("README.md"), "# " + name + "\n\nA WebAssembly eBPF app on the wasm-bpf host ABI.\n\n"
+                    + "Build: `./build.sh` (clang -target bpf, then clang --target=wasm32-wasi with wasi-libc)\n"
+                    + "Run:   `sudo ebpm run " + name + "` (or `ebpm run app.wasm`)\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        return dir;
+    }
+
     static String source(String name) {
         return """
                 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)

@@ -20,7 +20,7 @@ public final class InitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Package name: lower case letters, digits, '-' and '_'")
     String name;
 
-    @Option(names = "--wasm", description = "Scaffold a WASM (wasm-bpf) package: not yet supported")
+    @Option(names = "--wasm", description = "Scaffold a WASM app: a .bpf.c plus app.c against the wasm-bpf ABI, built by build.sh into app.wasm")
     boolean wasm;
 
     @Option(names = {"-C", "--directory"}, paramLabel = "PARENT", description = "Create NAME under PARENT (default: .)")
@@ -30,11 +30,12 @@ public final class InitCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (wasm) {
-            err.println("ebpm: error: init --wasm: not yet supported (WASM packages come with the wasm-bpf work)");
-            return 1;
-        }
         try {
+            if (wasm) {
+                Path dir = ProjectScaffold.createWasm(parent, name);
+                out.println("created " + dir + " (build it with: " + dir.resolve("build.sh") + "; run it with: sudo ebpm run " + dir + ")");
+                return 0;
+            }
             Path dir = ProjectScaffold.create(parent, name);
             out.println("created " + dir + " (build it with: ebpm build " + dir + ")");
             return 0;

@@ -56,10 +56,6 @@ class BuildCommandsTest {
         assertTrue(r.err().startsWith("ebpm: error: bad package name 'Bad Name'"), r.err());
         assertEquals(1, r.err().lines().count());
 
-        r = run(new InitCommand(), "--wasm", "x");
-        assertEquals(1, r.exit());
-        assertEquals("ebpm: error: init --wasm: not yet supported (WASM packages come with the wasm-bpf work)\n", r.err());
-
         r = run(new BuildCommand(), tmp.toString());
         assertEquals(1, r.exit());
         assertEquals("ebpm: error: no *.bpf.c source in " + tmp + "\n", r.err());

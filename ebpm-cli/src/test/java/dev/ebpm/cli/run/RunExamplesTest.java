@@ -23,10 +23,16 @@ class RunExamplesTest {
     private static final List<String> PROGS = List.of("trace_openat_entry", "trace_openat_exit", "handle_exec", "handle_exit",
             "sched_wakeup", "sched_wakeup_new", "sched_switch");
 
+    private KernelState.Snapshot kernel;
+
+    @org.junit.jupiter.api.BeforeEach
+    void rememberWhatIsLoaded() throws Exception {
+        kernel = new KernelState.Snapshot(PROGS);
+    }
+
     @AfterEach
     void nothingOfOursStaysLoaded() throws Exception {
-        Set<String> loaded = KernelState.programNames();
-        for (String p : PROGS) assertFalse(loaded.contains(KernelState.kernelName(p)), p + " is still loaded: " + loaded);
+        kernel.assertNoneLeft();
     }
 
     @Test
@@ -70,6 +76,23 @@ class RunExamplesTest {
             long[] pids = RunSigsnoopTest.signalFromChild("HUP");
             String line = ebpm.awaitLine(l -> l.contains("\"pid\":" + pids[0] + ","), Duration.ofSeconds(10));
             assertTrue(line.contains("\"sig\":1,"), line);
+            ebpm.interrupt(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void bootstrapShowsExecAndExitOfAChild() throws Exception {
+        try (CliProcess ebpm = CliProcess.start("run", "bootstrap", "--json")) {
+            ebpm.awaitStderr("running", READY);
+            Process child = new ProcessBuilder("/bin/sleep", "0.2").start();
+            child.waitFor();
+            ObjectMapper json = new ObjectMapper();
+            JsonNode exec = json.readTree(ebpm.awaitLine(l -> l.contains("\"pid\":" + child.pid() + ",") && l.contains("\"exit_event\":false"), Duration.ofSeconds(10)));
+            assertEquals("/bin/sleep", exec.get("filename").asText());
+            assertEquals(ProcessHandle.current().pid(), exec.get("ppid").asLong());
+            JsonNode exit = json.readTree(ebpm.awaitLine(l -> l.contains("\"pid\":" + child.pid() + ",") && l.contains("\"exit_event\":true"), Duration.ofSeconds(10)));
+            assertEquals(0, exit.get("exit_code").asInt());
+            assertTrue(exit.get("duration_ns").asLong() >= 150_000_000L, "sleep 0.2 lived at least 150 ms: " + exit);
             ebpm.interrupt(Duration.ofSeconds(15));
         }
     }

@@ -30,10 +30,16 @@ class RunSigsnoopTest {
         return new long[] {sh.pid(), target};
     }
 
+    private KernelState.Snapshot kernel;
+
+    @org.junit.jupiter.api.BeforeEach
+    void rememberWhatIsLoaded() throws Exception {
+        kernel = new KernelState.Snapshot(PROGS);
+    }
+
     @AfterEach
     void nothingOfOursStaysLoaded() throws Exception {
-        Set<String> loaded = KernelState.programNames();
-        for (String p : PROGS) assertFalse(loaded.contains(KernelState.kernelName(p)), p + " is still loaded: " + loaded);
+        kernel.assertNoneLeft();
     }
 
     @Test
