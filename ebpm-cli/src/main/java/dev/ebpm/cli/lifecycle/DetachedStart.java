@@ -12,7 +12,6 @@ import dev.ebpm.store.RunState;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,9 +96,9 @@ public final class DetachedStart {
         List<String> cmd = new ArrayList<>();
         cmd.add(Files.isExecutable(Path.of("/usr/bin/setsid")) ? "/usr/bin/setsid" : "setsid");
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // keep -D (ebpm.examples...), drop debuggers/agents and memory flags meant for the CLI
-            if (a.startsWith("-D")) cmd.add(a);
+        // ebpm's own settings (ebpm.examples, ebpm.repo); not the CLI's other JVM flags (agents, debuggers, heap)
+        for (String k : new java.util.TreeSet<>(System.getProperties().stringPropertyNames())) {
+            if (k.startsWith("ebpm.")) cmd.add("-D" + k + "=" + System.getProperty(k));
         }
         String opts = System.getenv("EBPM_RUNNER_JAVA_OPTS");
         if (opts != null) {
