@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  */
 public final class DetachedStart {
     /** JVM flags for the runner unless EBPM_RUNNER_JAVA_OPTS says otherwise; see docs/lifecycle.md for the figures. */
-    static final List<String> RUNNER_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-XX:CICompilerCount=1");
+    static final List<String> RUNNER_JVM_FLAGS = List.of(
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-XX:CICompilerCount=1", "-Xmx64m");
     private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern INSTALLED_ORIGIN = Pattern.compile("^\\S+@(\\S+) \\(installed");
 

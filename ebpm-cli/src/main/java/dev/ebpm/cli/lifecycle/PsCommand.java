@@ -33,8 +33,13 @@ public final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        return list(store.open(), all, json);
+    }
+
+    /** `ps` over the store at {@code s} (closed after), for `ebpm list --running` too. */
+    public static int list(LocalStore store, boolean all, boolean json) throws IOException {
         List<RunRecord> runs = new ArrayList<>();
-        try (LocalStore s = store.open()) {
+        try (LocalStore s = store) {
             for (RunRecord r : s.runs().list(all)) {
                 RunRecord now = Reconciler.reconcile(s, r);
                 if (r.state().live() && !now.state().live()) {

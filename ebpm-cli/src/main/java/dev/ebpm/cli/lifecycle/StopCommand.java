@@ -81,7 +81,7 @@ public final class StopCommand implements Callable<Integer> {
                 Reconciler.checkOwner(r);
                 if (!r.state().live()) {
                     throw new UserError("run " + r.id() + " (" + r.packageName() + ") is not running: " + PsCommand.describe(r)
-                            + (r.endedAt() == null ? "" : " at " + r.endedAt()));
+                            + (r.endedAt() == null ? "" : " at " + r.endedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
                 }
                 out.add(r);
                 return out;
