@@ -29,7 +29,7 @@ public final class DetachedStart {
     static final List<String> RUNNER_JVM_FLAGS = List.of(
             "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-XX:CICompilerCount=1", "-Xmx64m");
     private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(60);
-    private static final Pattern INSTALLED_ORIGIN = Pattern.compile("^\\S+@(\\S+) \\(installed");
+    private static final Pattern ORIGIN_VERSION = Pattern.compile("^\\S+@(\\S+) ");
 
     private DetachedStart() {
     }
@@ -117,9 +117,9 @@ public final class DetachedStart {
         return cmd;
     }
 
-    /** The installed version, else the version in an ebpm.json beside the package, else "-". */
+    /** The version in the origin (installed or fetched: "name@version ..."), else the version in an ebpm.json beside the package, else "-". */
     static String version(PackageLocator.Located located) {
-        Matcher m = INSTALLED_ORIGIN.matcher(located.origin());
+        Matcher m = ORIGIN_VERSION.matcher(located.origin());
         if (m.find()) return m.group(1);
         Path origin = Path.of(located.origin()).toAbsolutePath();
         Path manifest = (Files.isDirectory(origin) ? origin : origin.getParent()).resolve("ebpm.json");
