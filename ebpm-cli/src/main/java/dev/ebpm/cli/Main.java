@@ -62,6 +62,7 @@ public final class Main implements Runnable {
         all.addAll(List.of(dev.ebpm.cli.build.BuildCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.store.StoreCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.hub.HubCommands.ALL));
+        all.addAll(List.of(dev.ebpm.cli.lifecycle.LifecycleCommands.ALL));
         return all;
     }
 

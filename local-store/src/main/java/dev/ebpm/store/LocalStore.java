@@ -158,6 +158,20 @@ public final class LocalStore implements AutoCloseable {
         return blobs;
     }
 
+    /** The runs table: programs started with {@code ebpm run -d}. */
+    public RunTable runs() {
+        return new RunTable(this);
+    }
+
+    /** For {@link RunTable}: the connection, and the store's lock to hold while using it. */
+    Connection connection() {
+        return db;
+    }
+
+    StoreException translate(SQLException e) {
+        return translate(root, database, e);
+    }
+
     // ---- install ----------------------------------------------------------------------------------------------
 
     public InstallResult install(UnpackedPackage pkg, byte[] archiveBytesOrNull, InstallSource source, String signatureStatus) {

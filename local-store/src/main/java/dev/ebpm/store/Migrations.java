@@ -97,7 +97,13 @@ public final class Migrations {
                       exit_code  INTEGER,
                       log_path   TEXT
                     )""",
-                    "CREATE INDEX runs_state ON runs(state)")));
+                    "CREATE INDEX runs_state ON runs(state)")),
+            new Step(3, "runs: owner, kind, attach points, signal, error", List.of(
+                    "ALTER TABLE runs ADD COLUMN uid INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'bpf'",
+                    "ALTER TABLE runs ADD COLUMN attach_points TEXT NOT NULL DEFAULT '[]'",
+                    "ALTER TABLE runs ADD COLUMN signal TEXT",
+                    "ALTER TABLE runs ADD COLUMN error TEXT")));
 
     /** The schema version this build writes. */
     public static final int LATEST = STEPS.get(STEPS.size() - 1).version();

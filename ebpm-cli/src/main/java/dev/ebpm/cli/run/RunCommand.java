@@ -41,6 +41,7 @@ import picocli.CommandLine.Parameters;
             "  sudo ebpm run --duration 5 ./opensnoop/package.json",
             "  sudo ebpm run --ifname eth0 ./xdp_count",
             "  sudo ebpm run sigsnoop-wasm -d 10",
+            "  sudo ebpm run -d sigsnoop        # detached: prints a run id; see ebpm ps, logs, stop",
         })
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PKG", arity = "0..1", description = "package name, file or directory")
@@ -70,6 +71,10 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = {"-h", "--help"}, description = "show this help, or with PKG the package's options")
     boolean help;
 
+    @Option(names = {"-d", "--detach"}, description = "run in the background: print a run id and return (see ebpm ps, logs, stop); "
+            + "events go to the run's log as JSON lines. Must come before PKG.")
+    boolean detach;
+
     @Option(names = "--wasm-interpreter", description = "run a WASM package in Chicory's interpreter instead of compiling it to JVM bytecode")
     boolean wasmInterpreter;
 
@@ -85,23 +90,58 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             spec.commandLine().usage(System.out);
             return 0;
         }
-        PackageLocator.Located located = PackageLocator.locate(pkg, store.root());
-        if (located.isWasm()) {
-            // a WASM guest parses its own arguments: pass every word after PKG through untouched
-            return runWasm(located, programArgs, wasmOptions());
-        }
+        Prepared p = prepare(store.root());
+        if (p == null) return 0;
+        if (detach) return dev.ebpm.cli.lifecycle.DetachedStart.start(this, p, store.root());
+        if (p.located().isWasm()) return runWasm(p.located(), p.guestArgs(), wasmOptions());
+        runForeground(p.located(), p.options());
+        return 0;
+    }
+
+    /**
+     * A located package with its options parsed: {@code options} for an eBPF package, {@code guestArgs} for a WASM
+     * one (a guest parses its own arguments: every word after PKG, untouched).
+     */
+    public record Prepared(PackageLocator.Located located, RunOptions options, List<String> guestArgs) {}
+
+    /** Locates the package and parses its options; prints the package's help and returns null for --help. */
+    public Prepared prepare(Path storeRoot) {
+        PackageLocator.Located located = PackageLocator.locate(pkg, storeRoot);
+        if (located.isWasm()) return new Prepared(located, null, List.copyOf(programArgs));
         ProgramArguments args = new ProgramArguments(located.decoded().pkg(), located.name());
         List<String> rest = takeRunnerFlags(programArgs, args);
         if (help || rest.contains("--help") || rest.contains("-h")) {
             var doc = located.decoded().pkg().meta.bpfSkel.doc;
             System.out.print(args.usage(doc == null ? null : doc.brief != null ? doc.brief : doc.description));
-            return 0;
+            return null;
         }
         Map<String, String> variables = args.parse(rest);
-        RunOptions options = new RunOptions(variables, json ? EventFormatter.Mode.JSON : EventFormatter.Mode.TABLE,
+        RunOptions options = new RunOptions(variables, json || detach ? EventFormatter.Mode.JSON : EventFormatter.Mode.TABLE,
                 btfFile(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary), duration(), verbose);
-        runForeground(located, options);
-        return 0;
+        return new Prepared(located, options, List.of());
+    }
+
+    /**
+     * The words a detached runner parses again to run the same thing: ebpm's options, then PKG (absolute when it is
+     * a path, as the runner's directory may differ), then the package's words. --json is implied.
+     */
+    public List<String> detachedWords() {
+        List<String> w = new ArrayList<>();
+        w.add("--detach");
+        if (verbose) w.add("--verbose");
+        if (wasmInterpreter) w.add("--wasm-interpreter");
+        if (btf != null) w.addAll(List.of("--btf", btf.toAbsolutePath().toString()));
+        if (ifname != null) w.addAll(List.of("--ifname", ifname));
+        if (uprobeBinary != null) w.addAll(List.of("--uprobe-binary", uprobeBinary));
+        if (durationSeconds != null) w.addAll(List.of("--duration", Double.toString(durationSeconds)));
+        w.add(java.nio.file.Files.exists(Path.of(pkg)) ? Path.of(pkg).toAbsolutePath().normalize().toString() : pkg);
+        w.addAll(programArgs);
+        return w;
+    }
+
+    /** The package argument as given. */
+    public String packageArgument() {
+        return pkg;
     }
 
     private Optional<Path> btfFile() {
@@ -112,7 +152,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         return durationSeconds == null ? null : Duration.ofMillis((long) (durationSeconds * 1000));
     }
 
-    WasmOptions wasmOptions() {
+    public WasmOptions wasmOptions() {
         return WasmOptions.defaults().withCompiled(!wasmInterpreter).withBtf(btfFile()).withVerbose(verbose);
     }
 

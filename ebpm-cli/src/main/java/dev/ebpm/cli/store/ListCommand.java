@@ -16,8 +16,12 @@ public final class ListCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--running", description = "List running programs instead (as ebpm ps).")
+    boolean running;
+
     @Override
     public Integer call() throws Exception {
+        if (running) return dev.ebpm.cli.lifecycle.PsCommand.list(store.open(), false, json);
         List<InstalledVersion> all;
         try (LocalStore s = store.open()) {
             if (json) {

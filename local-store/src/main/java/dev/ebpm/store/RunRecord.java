@@ -1,0 +1,45 @@
+package dev.ebpm.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One program started with {@code ebpm run -d}: a row of the {@code runs} table.
+ *
+ * @param args         the words the runner re-parses: ebpm's run options, the package, the package's own options
+ * @param pid          the runner's process id (null before it is spawned)
+ * @param state        see {@link RunState}
+ * @param exitCode     the runner's exit status when it recorded one (a WASM guest's own status)
+ * @param signal       the signal that ended the run ("TERM", "KILL"), when known
+ * @param error        why a run failed to start, in one line
+ * @param attachPoints one per link: {@code kill_entry -> tracepoint/syscalls/sys_enter_kill}
+ */
+public record RunRecord(
+        String id,
+        String packageName,
+        String version,
+        String kind,
+        List<String> args,
+        Long pid,
+        int uid,
+        Instant startedAt,
+        Instant endedAt,
+        RunState state,
+        Integer exitCode,
+        String signal,
+        String error,
+        String logPath,
+        List<String> attachPoints) {
+
+    public RunRecord {
+        args = List.copyOf(args);
+        attachPoints = List.copyOf(attachPoints);
+    }
+
+    /** A new run, before its runner exists. */
+    public static RunRecord starting(String id, String packageName, String version, String kind, List<String> args,
+            int uid, String logPath) {
+        return new RunRecord(id, packageName, version, kind, args, null, uid, Instant.now(), null, RunState.STARTING,
+                null, null, null, logPath, List.of());
+    }
+}
