@@ -57,6 +57,7 @@ public final class Main implements Runnable {
         all.add(DoctorCommand.class);
         all.addAll(List.of(dev.ebpm.cli.build.BuildCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.store.StoreCommands.ALL));
+        all.addAll(List.of(dev.ebpm.cli.trust.TrustCommands.ALL));
         return all;
     }
 

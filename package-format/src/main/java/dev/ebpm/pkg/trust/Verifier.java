@@ -30,16 +30,16 @@ public final class Verifier {
         String id = manifest.id();
         PublicKey key = signer(source, env.key(), "package " + id);
         if (!key.verifies(env.signedMessage(), env.signature())) {
-            throw new TrustException("package " + id + ": signature does not verify with key " + describe(key)
+            throw new TrustException(TrustException.Reason.BAD_SIGNATURE, "package " + id + ": signature does not verify with key " + describe(key)
                     + " (the signature was altered or made over other data); refused");
         }
         if (!env.name().equals(manifest.name().value()) || !env.version().equals(manifest.version().toString())) {
-            throw new TrustException("package " + id + ": the signature is for " + env.packageId()
+            throw new TrustException(TrustException.Reason.WRONG_PACKAGE, "package " + id + ": the signature is for " + env.packageId()
                     + ", not for this package (renamed after signing, or a substituted signature); refused");
         }
         String sha = Digests.sha256Hex(manifestJson);
         if (!sha.equals(env.manifestSha256())) {
-            throw new TrustException("package " + id + ": ebpm.json does not match its signature (signed sha256:"
+            throw new TrustException(TrustException.Reason.MANIFEST_CHANGED, "package " + id + ": ebpm.json does not match its signature (signed sha256:"
                     + env.manifestSha256().substring(0, 16) + "..., found sha256:" + sha.substring(0, 16)
                     + "...): the manifest was changed after signing; refused");
         }
@@ -54,25 +54,25 @@ public final class Verifier {
         String what = "index of hub " + hub;
         PublicKey key = signer(hub, sig.key(), what);
         if (!key.verifies(sig.signedMessage(), sig.signature())) {
-            throw new TrustException(what + ": signature does not verify with key " + describe(key) + " (altered index signature); refused");
+            throw new TrustException(TrustException.Reason.BAD_SIGNATURE, what + ": signature does not verify with key " + describe(key) + " (altered index signature); refused");
         }
         String sha = Digests.sha256Hex(indexJson);
         if (!sha.equals(sig.indexSha256())) {
-            throw new TrustException(what + " does not match its signature (signed sha256:" + sig.indexSha256().substring(0, 16)
+            throw new TrustException(TrustException.Reason.MANIFEST_CHANGED, what + " does not match its signature (signed sha256:" + sig.indexSha256().substring(0, 16)
                     + "..., received sha256:" + sha.substring(0, 16) + "...): the index was altered; refused");
         }
         if (lastSeenOrNull != null) {
             if (sig.version() < lastSeenOrNull.version()) {
-                throw new TrustException(what + " is version " + sig.version() + ", older than version " + lastSeenOrNull.version()
+                throw new TrustException(TrustException.Reason.ROLLBACK, what + " is version " + sig.version() + ", older than version " + lastSeenOrNull.version()
                         + " already seen: an old index is being replayed (rollback); refused");
             }
             if (sig.version() == lastSeenOrNull.version() && !sha.equals(lastSeenOrNull.indexSha256())) {
-                throw new TrustException(what + ": version " + sig.version() + " has different contents than the version "
+                throw new TrustException(TrustException.Reason.ROLLBACK, what + ": version " + sig.version() + " has different contents than the version "
                         + sig.version() + " seen before (the hub signed two indexes with one version); refused");
             }
         }
         if (!now.isBefore(sig.expires())) {
-            throw new TrustException(what + " expired at " + sig.expires() + " (" + ago(Duration.between(sig.expires(), now))
+            throw new TrustException(TrustException.Reason.EXPIRED, what + " expired at " + sig.expires() + " (" + ago(Duration.between(sig.expires(), now))
                     + " ago): the hub stopped re-signing it, or an old index is being replayed (freeze); refused");
         }
         return new Verified(key, hub);
@@ -81,14 +81,14 @@ public final class Verifier {
     private PublicKey signer(String source, Fingerprint fp, String what) {
         var revoked = ring.revocation(fp);
         if (revoked.isPresent()) {
-            throw new TrustException(what + " is signed by key " + fp.display() + ", which was revoked (" + revoked.get() + "); refused");
+            throw new TrustException(TrustException.Reason.REVOKED_KEY, what + " is signed by key " + fp.display() + ", which was revoked (" + revoked.get() + "); refused");
         }
         for (PublicKey k : ring.trustedFor(source)) {
             if (k.fingerprint().equals(fp)) return k;
         }
         String scope = KeyRing.ANY_SOURCE.equals(source) ? "for files and URLs" : "for hub " + source;
         String how = KeyRing.ANY_SOURCE.equals(source) ? "ebpm key trust KEYFILE" : "ebpm key trust KEYFILE --hub " + source;
-        throw new TrustException(what + " is signed by key " + fp.display() + ", which is not trusted " + scope
+        throw new TrustException(TrustException.Reason.UNKNOWN_KEY, what + " is signed by key " + fp.display() + ", which is not trusted " + scope
                 + "; refused (if you trust the signer: " + how + ")");
     }
 
