@@ -41,7 +41,7 @@ public final class InstalledPackageVerifier {
             try {
                 new Verifier(keys).verifyPackage(sig.trustSource(), env, manifest, manifestJson);
             } catch (TrustException e) {
-                throw new TrustException(e.reason(), "refusing to run installed " + e.getMessage());
+                throw new TrustException(e.reason(), "refusing to run " + id + ": " + e.getMessage());
             }
         } else if (sig.allowUnsigned()) {
             warning = "running " + id + ", installed " + sig.status().toUpperCase() + " with --allow-unsigned: its origin was never verified";
