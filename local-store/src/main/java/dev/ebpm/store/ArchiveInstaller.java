@@ -107,15 +107,25 @@ public final class ArchiveInstaller {
      * stores: a refused package leaves nothing behind.
      */
     public InstallResult install(byte[] archive, InstallSource source, SignatureEnvelope envelopeOrNull) throws IOException {
-        Optional<InstalledVersion> same = store.findByArchive(Digests.sha256Hex(archive));
+        long t = Timing.start();
+        String archiveSha = Digests.sha256Hex(archive);
+        Timing.report("install: archive sha256", t);
+        Optional<InstalledVersion> same = store.findByArchive(archiveSha);
         if (same.isPresent()) {
             return new InstallResult(same.get().name(), same.get().version(), true, 0, 0);
         }
+        t = Timing.start();
         UnpackedPackage pkg = PackageArchive.unpack(new ByteArrayInputStream(archive), limits);
+        Timing.report("install: unpack and file sha256s", t);
         if (trust.keys() == null) return store.install(pkg, archive, source, UNSIGNED, true);
+        t = Timing.start();
         TrustPolicy.Decision d = TrustPolicy.decide(new Verifier(trust.keys()), KeyRing.ANY_SOURCE, envelopeOrNull, pkg, trust.allowUnsigned());
+        Timing.report("install: signature", t);
         if (d.warning() != null) trust.warnings().accept(d.warning());
-        return store.install(pkg, archive, source, new SignatureRecord(d.status(), d.envelopeJson(), d.trustSource(), d.allowedUnsigned()));
+        t = Timing.start();
+        InstallResult r = store.install(pkg, archive, source, new SignatureRecord(d.status(), d.envelopeJson(), d.trustSource(), d.allowedUnsigned()));
+        Timing.report("install: store", t);
+        return r;
     }
 
     private static byte[] readSignature(Path p) throws IOException {

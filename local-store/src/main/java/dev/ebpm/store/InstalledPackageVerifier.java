@@ -32,6 +32,7 @@ public final class InstalledPackageVerifier {
             throw new StoreException("stored manifest of " + id + " is invalid (" + e.getMessage() + "); reinstall it");
         }
         SignatureRecord sig = store.signature(name, version);
+        long t = Timing.start();
         String warning = null;
         if (sig.verified()) {
             if (sig.envelopeJson() == null || sig.trustSource() == null) {
@@ -49,7 +50,10 @@ public final class InstalledPackageVerifier {
             throw new TrustException(TrustException.Reason.UNSIGNED, "installed package " + id + " is " + sig.status()
                     + " and was not allowed unsigned; refusing to run it (reinstall it signed, or with --allow-unsigned)");
         }
+        Timing.report("run: signature", t);
+        t = Timing.start();
         byte[] entry = store.verifiedEntry(name, version, manifest);
+        Timing.report("run: file sha256s", t);
         return new Checked(entry, manifest, sig, warning);
     }
 }
