@@ -81,6 +81,7 @@ public final class ArchiveInstaller {
      * detached signature beside it ({@code ARCHIVE.sig}, a file or URL), if there is one.
      */
     public InstallResult install(String pathOrUrl, Path signatureFileOrNull) throws IOException {
+        if (trust.keys() != null) Verifier.warmUp();
         byte[] archive;
         InstallSource source;
         byte[] sig = signatureFileOrNull == null ? null : readSignature(signatureFileOrNull);

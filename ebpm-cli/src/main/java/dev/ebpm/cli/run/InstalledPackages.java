@@ -34,6 +34,7 @@ public final class InstalledPackages {
         } catch (InvalidPackageException e) {
             throw new UserError(e.getMessage());
         }
+        dev.ebpm.pkg.trust.Verifier.warmUp();
         try (LocalStore store = LocalStore.open(storeRoot)) {
             Optional<InstalledVersion> v = store.resolveInstalled(name, range);
             if (v.isEmpty()) {

@@ -14,6 +14,28 @@ import java.time.Instant;
 public final class Verifier {
     private final KeyRing ring;
 
+    /**
+     * Starts Ed25519's one-time table precomputation (and class loading) on a background thread, so that in a fresh
+     * JVM it overlaps with reading and hashing the package instead of adding to it (tens of ms cold). Idempotent.
+     */
+    public static void warmUp() {
+        WarmUp.start();
+    }
+
+    private static final class WarmUp {
+        private static final Thread THREAD = new Thread(() -> {
+            org.bouncycastle.math.ec.rfc8032.Ed25519.precompute();
+            SecretKey.fromSeed(new byte[32], "").publicKey().verifies(new byte[1], new byte[64]);
+        }, "ed25519-warm-up");
+
+        static synchronized void start() {
+            if (THREAD.getState() == Thread.State.NEW) {
+                THREAD.setDaemon(true);
+                THREAD.start();
+            }
+        }
+    }
+
     public Verifier(KeyRing ring) {
         this.ring = ring;
     }
