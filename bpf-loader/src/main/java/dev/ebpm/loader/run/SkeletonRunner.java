@@ -76,7 +76,7 @@ public final class SkeletonRunner implements AutoCloseable {
     }
 
     private void open(byte[] elf) {
-        if (options.verbose()) LibbpfLog.echo(LibbpfLog.DEBUG);
+        if (options.verbose() || Boolean.TRUE.equals(pkg.meta.debugVerbose)) LibbpfLog.echo(LibbpfLog.DEBUG);
         if (options.btf().isEmpty() && !KernelSupport.hasKernelBtf()) {
             throw new BpfException("this kernel has no BTF at " + KernelSupport.VMLINUX_BTF
                     + "; CO-RE programs need it: pass --btf FILE (or set BTF_FILE_PATH) with a BTF file for this kernel");
@@ -295,7 +295,8 @@ public final class SkeletonRunner implements AutoCloseable {
     /** Polls and prints until {@link #stop()} is called or the duration passes. */
     public void run(OutputStream out) {
         TextSink sink = new TextSink();
-        boolean header = pkg.meta.printHeader == null || pkg.meta.printHeader || options.mode() == EventFormatter.Mode.TABLE;
+        // the table has its header unless the package says print_header: false; JSON lines never do
+        boolean header = options.mode() == EventFormatter.Mode.TABLE && !Boolean.FALSE.equals(pkg.meta.printHeader);
         if (formatter != null && header) {
             formatter.header(sink);
             sink.writeTo(out);

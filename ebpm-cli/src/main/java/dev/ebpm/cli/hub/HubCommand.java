@@ -1,0 +1,152 @@
+package dev.ebpm.cli.hub;
+
+import dev.ebpm.cli.UserError;
+import dev.ebpm.hub.HubMain;
+import dev.ebpm.registry.FetchedPackage;
+import dev.ebpm.registry.HubConfig;
+import dev.ebpm.registry.HubHttp;
+import dev.ebpm.registry.RegistryException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ebpm hub ...}: configure hubs, look a package up, fetch without installing, run a hub server. */
+@Command(name = "hub", description = "Configure package hubs, query them, or serve one.",
+        subcommands = {HubCommand.Add.class, HubCommand.ListHubs.class, HubCommand.Remove.class, HubCommand.Info.class,
+                HubCommand.Fetch.class, HubCommand.Serve.class})
+public final class HubCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "add", description = {"Add a hub. URL is an ebpm hub (has /index.json), a static eunomia-style web",
+            "hub (NAME/package.json, NAME/app.wasm) or a local directory in that layout; the type is probed unless given."})
+    static final class Add implements Runnable {
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "1", paramLabel = "URL") String url;
+        @Option(names = "--priority", paramLabel = "N", description = "lower is tried first; examples are 0, eunomia 100 (default: 50)")
+        int priority = HubConfig.DEFAULT_PRIORITY;
+        @Option(names = "--type", paramLabel = "TYPE", description = "index, static or directory (default: probe)")
+        String type;
+        @Mixin HubOptions hub;
+
+        @Override
+        public void run() {
+            HubConfig.Type t = type != null ? HubConfig.Type.parse(type) : probe(url);
+            String where = t == HubConfig.Type.DIRECTORY && !url.startsWith("file:") ? Path.of(url).toAbsolutePath().toString() : url;
+            hub.config().add(name, where, t, priority);
+            System.out.println("added hub " + name + " (" + t.id() + ", priority " + priority + "): " + where);
+        }
+
+        private HubConfig.Type probe(String u) {
+            if (!u.startsWith("http://") && !u.startsWith("https://")) {
+                if (!Files.isDirectory(Path.of(u.startsWith("file:") ? java.net.URI.create(u).getPath() : u))) throw new UserError("no such directory: " + u);
+                return HubConfig.Type.DIRECTORY;
+            }
+            if (hub.offline) throw new UserError("offline: cannot probe " + u + "; give --type index|static");
+            try {
+                return HubConfig.probe(new HubHttp(HubHttp.Options.defaults()), u);
+            } catch (RegistryException e) {
+                throw new UserError(e.getMessage() + "; give --type index|static");
+            }
+        }
+    }
+
+    @Command(name = "list", description = "List hubs in the order they are tried.")
+    static final class ListHubs implements Runnable {
+        @Mixin HubOptions hub;
+
+        @Override
+        public void run() {
+            String fmt = "%-12s %-10s %-9s %s%n";
+            System.out.printf(fmt, "NAME", "TYPE", "PRIORITY", "URL");
+            var examples = dev.ebpm.cli.run.BundledExamples.directory().orElse(null);
+            for (HubConfig.HubDefinition d : hub.config().hubs(examples)) {
+                System.out.printf(fmt, d.name(), d.type().id(), d.priority(), d.url() + (d.builtIn() ? "  (built in)" : ""));
+            }
+        }
+    }
+
+    @Command(name = "remove", description = "Remove a hub (built-in ones too; `hub add` brings them back).")
+    static final class Remove implements Runnable {
+        @Parameters(paramLabel = "NAME") String name;
+        @Mixin HubOptions hub;
+
+        @Override
+        public void run() {
+            hub.config().remove(name);
+            System.out.println("removed hub " + name);
+        }
+    }
+
+    @Command(name = "info", description = "What the hubs know about a package, installed or not.")
+    static final class Info implements Runnable {
+        @Parameters(paramLabel = "[HUB/]NAME") String name;
+        @Mixin HubOptions hub;
+
+        @Override
+        public void run() {
+            var info = hub.client().info(name).orElseThrow(() -> new UserError("no package " + name + " on any configured hub"));
+            RemoteInfoPrinter.print(info, System.out);
+        }
+    }
+
+    @Command(name = "fetch", description = {"Resolve, download and verify a package without installing it; with -o,",
+            "write the archive (or a static package's entry file) into DIR. Records the choice in ebpm.lock."})
+    static final class Fetch implements Runnable {
+        @Parameters(paramLabel = "[HUB/]NAME[@VERSION|@RANGE]") String spec;
+        @Option(names = {"-o", "--output"}, paramLabel = "DIR") Path out;
+        @Option(names = "--locked", description = "only what ebpm.lock pins, exactly") boolean locked;
+        @Mixin HubOptions hub;
+
+        @Override
+        public void run() {
+            FetchedPackage f = hub.source(locked).fetch(spec);
+            System.out.println("fetched " + f.id() + " from hub " + f.hub() + " (sha256:" + f.sha256() + ")");
+            if (out == null) return;
+            try {
+                Files.createDirectories(out);
+                Path target;
+                if (f.archive() != null) {
+                    target = out.resolve(f.manifest().name() + "-" + f.manifest().version() + ".ebpm");
+                    Files.copy(f.archive(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    target = out.resolve(f.manifest().entry());
+                    Files.write(target, f.entryBytes());
+                }
+                System.out.println("wrote " + target);
+            } catch (IOException e) {
+                throw new UserError("cannot write to " + out + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "serve", description = {"Run a hub server (the same as the ebpm-hub script). Publish tokens are made",
+            "with `ebpm-hub token create --data DIR --publisher NAME`."})
+    static final class Serve implements Runnable {
+        @Option(names = "--port", paramLabel = "P") int port = HubMain.DEFAULT_PORT;
+        @Option(names = "--data", required = true, paramLabel = "DIR") Path data;
+        @Option(names = "--bind", paramLabel = "ADDR") String bind = "127.0.0.1";
+        @Option(names = "--max-upload", paramLabel = "BYTES", description = "largest accepted archive, e.g. 64M (default 256M)") String maxUpload = "256M";
+        @Option(names = "--threads", paramLabel = "N", description = "worker threads = most open connections (default 256)") int threads = 256;
+
+        @Override
+        public void run() {
+            try {
+                HubMain.serve(new HubMain.ServeOptions(data, bind, port, HubMain.parseSize(maxUpload), threads), System.out);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            } catch (Exception e) {
+                throw new UserError("hub server: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.ebpm.cli.hub;
+
+import dev.ebpm.registry.HubClient;
+import dev.ebpm.registry.HubVersion;
+import java.io.PrintStream;
+
+/** Prints what a hub knows about a package; the remote half of {@code ebpm info NAME}. */
+public final class RemoteInfoPrinter {
+    private RemoteInfoPrinter() {}
+
+    public static void print(HubClient.RemoteInfo info, PrintStream out) {
+        var p = info.pkg();
+        out.println(p.name() + " (hub " + info.hub() + ", " + info.location() + ")");
+        if (p.description() != null) out.println("  description: " + p.description());
+        if (!p.keywords().isEmpty()) out.println("  keywords:    " + String.join(", ", p.keywords()));
+        p.current().ifPresent(v -> out.println("  current:     " + v.version()));
+        out.println("  versions:");
+        for (HubVersion v : p.versions()) {
+            StringBuilder needs = new StringBuilder();
+            if (v.requires().btf()) needs.append(" btf");
+            if (v.requires().ringbuf()) needs.append(" ringbuf");
+            if (!v.requires().attach().isEmpty()) needs.append(" attach=").append(String.join(",", v.requires().attach()));
+            if (v.requires().minKernel() != null) needs.append(" kernel>=").append(v.requires().minKernel());
+            out.printf("    %-22s %-4s %9s  sha256:%s%s%s%n", v.version(), v.kind().id(), v.size() < 0 ? "-" : v.size() + " B",
+                    v.sha256().substring(0, 16), needs.length() == 0 ? "" : "  needs" + needs, v.yanked() ? "  (yanked)" : "");
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.ebpm.cli.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ebpm.cli.Main;
+import dev.ebpm.hub.HubServer;
+import dev.ebpm.hub.HubStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The hub commands in-process against a real hub server on loopback: what a user reads, and exit codes. */
+class HubCommandsTest {
+    @TempDir Path tmp;
+    HubStore store;
+    HubServer server;
+    String token;
+
+    record Run(int code, String out, String err) {
+        /** The error line a user reads (progress and notes come before it). */
+        String error() {
+            return err.strip().lines().reduce((a, b) -> b).orElse("");
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        store = HubStore.open(tmp.resolve("hub"), 1 << 20);
+        token = store.createToken("alice");
+        server = HubServer.start(store, new InetSocketAddress("127.0.0.1", 0), 64);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        store.close();
+    }
+
+    Run ebpm(String... args) {
+        CommandLine cl = Main.commandLine();
+        for (Class<?> c : HubCommands.ALL) cl.addSubcommand(c);
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            String[] all = new String[args.length + 2];
+            System.arraycopy(args, 0, all, 0, args.length);
+            all[args.length] = "--store";
+            all[args.length + 1] = tmp.resolve("store").toString();
+            int code = cl.execute(all);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    Path packageDir(String version) throws Exception {
+        Path dir = tmp.resolve("pkg-" + version);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("ebpm.json"), "{\"name\":\"sigsnoop\",\"version\":\"" + version + "\",\"kind\":\"bpf\","
+                + "\"entry\":\"package.json\",\"description\":\"trace signals\",\"keywords\":[\"signal\"],\"files\":{}}");
+        Files.writeString(dir.resolve("package.json"), "{\"bpf_skel\":{}}");
+        return dir;
+    }
+
+    @Test
+    void publishSearchInfoFetchYank() throws Exception {
+        assertEquals(0, ebpm("hub", "remove", "eunomia").code());
+        Run add = ebpm("hub", "add", "test", server.uri().toString());
+        assertEquals(0, add.code(), add.err());
+        assertTrue(add.out().startsWith("added hub test (index, priority 50)"), add.out());
+        assertTrue(ebpm("hub", "list").out().contains("test         index      50"));
+
+        Run pub = ebpm("publish", packageDir("1.0.0").toString(), "--hub", "test", "--token", token);
+        assertEquals(0, pub.code(), pub.err());
+        assertTrue(pub.out().startsWith("published sigsnoop@1.0.0 to test ("), pub.out());
+        assertTrue(pub.out().lines().anyMatch(l -> l.matches("sha256:[0-9a-f]{64}")), pub.out());
+
+        Run again = ebpm("publish", packageDir("1.0.0").toString(), "--hub", "test", "--token", token);
+        assertEquals(1, again.code());
+        assertEquals("ebpm: error: hub test refused (HTTP 409, exists): sigsnoop@1.0.0 is already published; versions are immutable, publish a new version",
+                again.error());
+        Run noToken = ebpm("publish", packageDir("1.0.1").toString(), "--hub", "test", "--token", "ebpm_wrong");
+        assertEquals("ebpm: error: hub test refused (HTTP 401, unauthorized): the token is not valid on this hub", noToken.error());
+
+        Run search = ebpm("search", "SIGNAL");
+        assertTrue(search.out().contains("sigsnoop                 1.0.0          test       trace signals"), search.out());
+        assertTrue(ebpm("search", "signal", "--json").out().contains("\"name\":\"sigsnoop\""));
+
+        Run info = ebpm("hub", "info", "sigsnoop");
+        assertTrue(info.out().startsWith("sigsnoop (hub test, "), info.out());
+        assertTrue(info.out().contains("1.0.0"), info.out());
+
+        Run fetch = ebpm("hub", "fetch", "sigsnoop@^1", "-o", tmp.resolve("out").toString());
+        assertEquals(0, fetch.code(), fetch.err());
+        assertTrue(Files.isRegularFile(tmp.resolve("out/sigsnoop-1.0.0.ebpm")));
+        assertTrue(Files.readString(tmp.resolve("store/ebpm.lock")).contains("\"sigsnoop\""));
+
+        assertEquals(0, ebpm("yank", "sigsnoop@1.0.0", "--hub", "test", "--token", token).code());
+        Run gone = ebpm("hub", "fetch", "sigsnoop");
+        assertEquals(1, gone.code());
+        assertEquals("ebpm: error: no version of sigsnoop on hub test matches *; it has 1.0.0 (yanked)", gone.error());
+        // the lockfile still gets the yanked version
+        assertEquals(0, ebpm("hub", "fetch", "sigsnoop", "--locked").code());
+
+        Run offlineMissing = ebpm("hub", "fetch", "nosuch", "--offline");
+        assertEquals(1, offlineMissing.code());
+        assertEquals("ebpm: error: no package nosuch on hub test", offlineMissing.error());
+    }
+
+    @Test
+    void installFromAHubIntoTheStore() throws Exception {
+        assertEquals(0, ebpm("hub", "remove", "eunomia").code());
+        assertEquals(0, ebpm("hub", "add", "test", server.uri().toString()).code());
+        assertEquals(0, ebpm("publish", packageDir("2.0.0").toString(), "--hub", "test", "--token", token).code());
+        Path root = tmp.resolve("store");
+        try (dev.ebpm.store.LocalStore s = dev.ebpm.store.LocalStore.open(root)) {
+            HubPackageSource src = HubPackageSource.open(root, false, true, false);
+            dev.ebpm.store.InstallResult r = src.install(s, "sigsnoop@^2");
+            assertEquals("sigsnoop@2.0.0", r.id());
+            assertTrue(!r.alreadyInstalled());
+            assertEquals("hub:test", s.info(r.name(), r.version()).installed().source().toString());
+            assertTrue(src.install(s, "sigsnoop").alreadyInstalled());
+            assertTrue(HubPackageSource.isHubSpec("sigsnoop@^2") && HubPackageSource.isHubSpec("test/sigsnoop")
+                    && !HubPackageSource.isHubSpec("./x.ebpm") && !HubPackageSource.isHubSpec("https://h/x.ebpm"));
+        }
+    }
+}

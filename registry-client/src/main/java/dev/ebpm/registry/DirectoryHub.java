@@ -1,0 +1,153 @@
+package dev.ebpm.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ebpm.pkg.InvalidPackageException;
+import dev.ebpm.pkg.PackageManifest;
+import dev.ebpm.pkg.PackageName;
+import dev.ebpm.pkg.UnpackedPackage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * A local directory in the static layout ({@code <dir>/<name>/app.wasm} or {@code <dir>/<name>/package.json}), such
+ * as the bundled examples. If {@code <dir>/<name>/ebpm.json} exists its name, version, description, keywords and
+ * kernel needs are used; otherwise the manifest is synthesized like a static hub's. An optional {@code builder} turns
+ * a directory holding only sources into one with a package.json (the CLI passes the examples' builder).
+ */
+public final class DirectoryHub implements Hub {
+    private final String name;
+    private final Path dir;
+    private final UnaryOperator<Path> builder;
+
+    /** @param builder given a package directory without a package.json, builds one and returns its path; may be null */
+    public DirectoryHub(String name, Path dir, UnaryOperator<Path> builder) {
+        this.name = name;
+        this.dir = dir;
+        this.builder = builder;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String location() {
+        return dir.toString();
+    }
+
+    @Override
+    public boolean unversioned() {
+        return true;
+    }
+
+    @Override
+    public Optional<HubPackage> find(PackageName pkg) {
+        return load(pkg).map(StaticManifests::packageOf);
+    }
+
+    @Override
+    public List<HubPackage> search(String term) {
+        List<HubPackage> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return out;
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+                String n = p.getFileName().toString();
+                if (!Files.isDirectory(p) || !PackageName.isValid(n)) continue;
+                // describe without building: search must stay cheap
+                JsonNode meta = readMeta(p);
+                List<String> kw = new ArrayList<>();
+                meta.path("keywords").forEach(k -> kw.add(k.asText()));
+                String desc = meta.hasNonNull("description") ? meta.get("description").asText() : null;
+                HubPackage hp = new HubPackage(PackageName.parse(n), desc, kw, List.of());
+                if (hp.matches(term) && hasContent(p)) out.add(hp);
+            }
+        } catch (IOException e) {
+            throw new RegistryException("hub " + name + ": cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public FetchedPackage fetch(HubPackage pkg, HubVersion v) {
+        UnpackedPackage up = load(pkg.name()).orElseThrow(() -> new RegistryException("hub " + name + ": " + pkg.name() + " disappeared from " + dir));
+        if (!up.manifest().version().equals(v.version())) {
+            throw new RegistryException("hub " + name + ": " + pkg.name() + " changed while installing (now " + up.manifest().version() + ")");
+        }
+        return new FetchedPackage(name, up, v.sha256(), null);
+    }
+
+    private boolean hasContent(Path p) throws IOException {
+        if (Files.isRegularFile(p.resolve(StaticManifests.APP_WASM)) || Files.isRegularFile(p.resolve(StaticManifests.PACKAGE_JSON))) return true;
+        if (builder == null) return false;
+        try (Stream<Path> s = Files.list(p)) {
+            return s.anyMatch(f -> f.getFileName().toString().endsWith(".bpf.c"));
+        }
+    }
+
+    private Optional<UnpackedPackage> load(PackageName pkg) {
+        Path p = dir.resolve(pkg.value());
+        try {
+            if (!Files.isDirectory(p) || !hasContent(p)) return Optional.empty();
+            Path file = p.resolve(StaticManifests.APP_WASM);
+            if (!Files.isRegularFile(file)) {
+                file = p.resolve(StaticManifests.PACKAGE_JSON);
+                if (builder != null) file = builder.apply(p);
+            }
+            if (!Files.isRegularFile(file)) return Optional.empty();
+            byte[] content = Files.readAllBytes(file);
+            String fileName = file.getFileName().toString().endsWith(".wasm") ? StaticManifests.APP_WASM : StaticManifests.PACKAGE_JSON;
+            return Optional.of(StaticManifests.wrap(pkg, fileName, content, template(p, pkg, content)));
+        } catch (IOException e) {
+            throw new RegistryException("hub " + name + ": cannot read " + p + ": " + e.getMessage(), e);
+        } catch (InvalidPackageException e) {
+            throw new RegistryException("hub " + name + ": " + p.resolve(PackageManifest.FILE_NAME) + ": " + e.getMessage());
+        }
+    }
+
+    private static JsonNode readMeta(Path p) {
+        Path m = p.resolve(PackageManifest.FILE_NAME);
+        if (!Files.isRegularFile(m)) return IndexDocument.JSON.createObjectNode();
+        try {
+            JsonNode n = IndexDocument.JSON.readTree(m.toFile());
+            return n != null && n.isObject() ? n : IndexDocument.JSON.createObjectNode();
+        } catch (IOException e) {
+            throw new InvalidPackageException("not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /** Metadata from ebpm.json, if there is one; its "kind", "entry" and "files" are not used. */
+    private static PackageManifest.Builder template(Path p, PackageName pkg, byte[] content) {
+        JsonNode m = readMeta(p);
+        if (m.isEmpty()) return null;
+        PackageManifest.Builder b = PackageManifest.builder();
+        String n = m.hasNonNull("name") ? m.get("name").asText() : pkg.value();
+        if (!n.equals(pkg.value())) throw new InvalidPackageException("names the package " + n + " but lives in " + p);
+        b.name(pkg);
+        b.version(m.hasNonNull("version") ? dev.ebpm.pkg.Version.parse(m.get("version").asText())
+                : StaticManifests.staticVersion(dev.ebpm.pkg.Digests.sha256Hex(content)));
+        if (m.hasNonNull("description")) b.description(m.get("description").asText());
+        if (m.hasNonNull("license")) b.license(m.get("license").asText());
+        if (m.hasNonNull("homepage")) b.homepage(m.get("homepage").asText());
+        b.keywords(strings(m.path("keywords")));
+        b.authors(strings(m.path("authors")));
+        JsonNode r = m.path("requires");
+        if (r.isObject()) {
+            b.requires(new PackageManifest.Requires(r.path("btf").asBoolean(false), r.path("ringbuf").asBoolean(false),
+                    strings(r.path("attach")), r.hasNonNull("min_kernel") ? r.get("min_kernel").asText() : null));
+        }
+        return b;
+    }
+
+    private static List<String> strings(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        n.forEach(x -> out.add(x.asText()));
+        return out;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.ebpm.registry;
+
+import dev.ebpm.pkg.PackageName;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A source of packages: an HTTP hub with an index ({@link HttpIndexHub}), a static eunomia/LMP-style web layout
+ * ({@link StaticHttpHub}) or a local directory in that layout ({@link DirectoryHub}).
+ * Resolution ({@link HubResolver}), download and verification are separate steps.
+ */
+public interface Hub {
+    /** The name the user gave this hub (qualifies package names as {@code hub/name}). */
+    String name();
+
+    /** Where it is, for messages. */
+    String location();
+
+    /** The package and its versions, or empty if this hub does not have it. Throws {@link RegistryException} if the hub cannot answer. */
+    Optional<HubPackage> find(PackageName name);
+
+    /** Packages whose name, description or keywords contain {@code term}; hubs that cannot list return what they can. */
+    List<HubPackage> search(String term);
+
+    /** Downloads and verifies one version. */
+    FetchedPackage fetch(HubPackage pkg, HubVersion version);
+
+    /** True if this hub has no versions: each package is whatever file it serves now. */
+    default boolean unversioned() {
+        return false;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.ebpm.registry;
+
+import dev.ebpm.pkg.PackageName;
+import dev.ebpm.pkg.Version;
+import dev.ebpm.pkg.VersionRange;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** A package as one hub knows it: metadata of its current version and every version, oldest first. */
+public record HubPackage(PackageName name, String description, List<String> keywords, List<HubVersion> versions) {
+    public HubPackage {
+        keywords = List.copyOf(keywords == null ? List.of() : keywords);
+        versions = versions.stream().sorted(Comparator.comparing(HubVersion::version)).toList();
+    }
+
+    /** The highest non-yanked version in {@code range}. */
+    public Optional<HubVersion> highest(VersionRange range) {
+        HubVersion best = null;
+        for (HubVersion v : versions) {
+            if (!v.yanked() && range.matches(v.version())) best = v;
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** The highest non-yanked version, prereleases included only if nothing else is there. */
+    public Optional<HubVersion> current() {
+        HubVersion best = null;
+        HubVersion pre = null;
+        for (HubVersion v : versions) {
+            if (v.yanked()) continue;
+            if (v.version().isPrerelease()) pre = v;
+            else best = v;
+        }
+        return Optional.ofNullable(best != null ? best : pre);
+    }
+
+    public Optional<HubVersion> exactly(Version v) {
+        return versions.stream().filter(x -> x.version().equals(v)).findFirst();
+    }
+
+    /** Name, description or a keyword contains {@code term} (case-insensitive). */
+    public boolean matches(String term) {
+        String t = term.toLowerCase(java.util.Locale.ROOT);
+        if (name.value().contains(t)) return true;
+        if (description != null && description.toLowerCase(java.util.Locale.ROOT).contains(t)) return true;
+        return keywords.stream().anyMatch(k -> k.toLowerCase(java.util.Locale.ROOT).contains(t));
+    }
+}

@@ -1,0 +1,13 @@
+package dev.ebpm.registry;
+
+import dev.ebpm.pkg.PackageKind;
+import dev.ebpm.pkg.PackageManifest;
+import dev.ebpm.pkg.Version;
+
+/**
+ * One version as a hub's index lists it: archive digest and size, kind, entry file, kernel needs, yanked flag and
+ * signature (null until packages are signed).
+ */
+public record HubVersion(Version version, String sha256, long size, PackageKind kind, String entry,
+                         PackageManifest.Requires requires, boolean yanked, String signature) {
+}
