@@ -17,8 +17,12 @@ import picocli.CommandLine.Command;
             "and cache them in a local store, and run them through libbpf.",
             "",
             "Common commands:",
-            "  ebpm run sigsnoop                 run a package (by name, file or URL)",
+            "  ebpm install sigsnoop             resolve, download, verify and store a package",
+            "  sudo ebpm run sigsnoop            run it (offline once installed)",
             "  ebpm run sigsnoop --help          list the options a package takes",
+            "  ebpm search signal                find packages on the configured hubs",
+            "  ebpm list / info NAME             what is installed, and what a package is",
+            "  ebpm init mytool; ebpm build mytool; ebpm publish mytool --hub H",
             "  ebpm doctor                       what this kernel and host support",
         },
         subcommandsRepeatable = false)
@@ -57,6 +61,7 @@ public final class Main implements Runnable {
         all.add(DoctorCommand.class);
         all.addAll(List.of(dev.ebpm.cli.build.BuildCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.store.StoreCommands.ALL));
+        all.addAll(List.of(dev.ebpm.cli.hub.HubCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.trust.TrustCommands.ALL));
         return all;
     }

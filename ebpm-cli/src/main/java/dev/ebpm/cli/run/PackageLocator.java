@@ -1,6 +1,8 @@
 package dev.ebpm.cli.run;
 
 import dev.ebpm.cli.UserError;
+import dev.ebpm.cli.hub.HubPackageSource;
+import dev.ebpm.registry.FetchedPackage;
 import dev.ebpm.loader.skeleton.PackageReader;
 import dev.ebpm.loader.skeleton.SkeletonGenerator;
 import java.io.IOException;
@@ -47,10 +49,13 @@ public final class PackageLocator {
         }
         Optional<Located> installed = InstalledPackages.find(arg, storeRoot);
         if (installed.isPresent()) return installed.get();
-        Optional<Path> example = BundledExamples.find(arg);
-        if (example.isPresent()) return fromDirectory(example.get());
-        throw new UserError("no package named '" + arg + "' (not a file, not a bundled example: "
-                + String.join(", ", BundledExamples.names()) + ")");
+        // not installed: fetch from the hubs (the bundled examples' hub first) and run without storing, as ecli does
+        FetchedPackage f = HubPackageSource.open(storeRoot, false, false, false).fetch(arg);
+        String entry = f.manifest().entry();
+        String origin = f.manifest().name().value() + "@" + f.manifest().version() + " from hub " + f.hub();
+        Located l = fromBytes(f.entryBytes(), entry, origin, null);
+        String name = f.manifest().name().value();
+        return l.isWasm() ? Located.wasm(l.wasm(), name, origin) : Located.bpf(l.decoded(), name, origin);
     }
 
     static Located fromDirectory(Path dir) {

@@ -28,6 +28,9 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--offline", description = "for a package not installed, ask only the cached hub indexes")
+    boolean offline;
+
     @Override
     public Integer call() throws Exception {
         PackageSpec p = PackageSpec.parse(spec);
@@ -36,6 +39,12 @@ public final class InfoCommand implements Callable<Integer> {
         try (LocalStore s = store.open()) {
             info = s.info(p.name(), p.versionOrNull());
             sig = s.signature(p.name(), info.installed().version());
+        } catch (dev.ebpm.store.PackageNotInstalledException notInstalled) {
+            // not installed here: describe it from the hubs instead
+            var remote = dev.ebpm.cli.hub.HubPackageSource.open(store.root(), offline, true, false).client().info(spec);
+            if (remote.isEmpty()) throw notInstalled;
+            dev.ebpm.cli.hub.RemoteInfoPrinter.print(remote.get(), System.out);
+            return 0;
         }
         InstalledVersion v = info.installed();
         PackageManifest m = info.manifest();
