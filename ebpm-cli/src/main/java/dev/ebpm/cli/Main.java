@@ -63,6 +63,7 @@ public final class Main implements Runnable {
         all.addAll(List.of(dev.ebpm.cli.store.StoreCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.hub.HubCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.lifecycle.LifecycleCommands.ALL));
+        all.addAll(List.of(dev.ebpm.cli.trust.TrustCommands.ALL));
         return all;
     }
 

@@ -178,13 +178,18 @@ public final class LocalStore implements AutoCloseable {
         return install(pkg, archiveBytesOrNull, source, signatureStatus, false);
     }
 
+    public InstallResult install(UnpackedPackage pkg, byte[] archiveBytesOrNull, InstallSource source, String signatureStatus,
+                                 boolean allowUnsigned) {
+        return install(pkg, archiveBytesOrNull, source, new SignatureRecord(signatureStatus, null, null, allowUnsigned));
+    }
+
     /**
      * Installs a verified package: blobs first (each durable before it is named), then all metadata in one
      * transaction. The installed version becomes the package's current version. Installing a version that is already
      * installed with the same ebpm.json is a no-op; with a different ebpm.json it is refused.
      */
     public synchronized InstallResult install(UnpackedPackage pkg, byte[] archiveBytesOrNull, InstallSource source,
-                                              String signatureStatus, boolean allowUnsigned) {
+                                              SignatureRecord signature) {
         PackageManifest m = pkg.manifest();
         byte[] manifestJson = pkg.manifestJson();
         String manifestSha = Digests.sha256Hex(manifestJson);
@@ -216,7 +221,7 @@ public final class LocalStore implements AutoCloseable {
                             bytes += archiveBytesOrNull.length;
                         }
                     }
-                    insertMetadata(m, manifestJson, manifestSha, archiveSha, archiveBytesOrNull, source, signatureStatus, allowUnsigned);
+                    insertMetadata(m, manifestJson, manifestSha, archiveSha, archiveBytesOrNull, source, signature);
                     CrashHook.reach(CrashHook.BEFORE_COMMIT);
                     st.execute("COMMIT");
                     CrashHook.reach(CrashHook.AFTER_COMMIT);
@@ -251,7 +256,7 @@ public final class LocalStore implements AutoCloseable {
     }
 
     private void insertMetadata(PackageManifest m, byte[] manifestJson, String manifestSha, String archiveSha, byte[] archive,
-                                InstallSource source, String signatureStatus, boolean allowUnsigned) throws SQLException {
+                                InstallSource source, SignatureRecord sig) throws SQLException {
         long packageId;
         try (PreparedStatement ps = db.prepareStatement("INSERT INTO packages(name) VALUES (?) ON CONFLICT(name) DO NOTHING")) {
             ps.setString(1, m.name().value());
@@ -301,14 +306,16 @@ public final class LocalStore implements AutoCloseable {
             ps.executeBatch();
         }
         try (PreparedStatement ps = db.prepareStatement("""
-                INSERT INTO installs(version_id, installed_at, source_kind, source, signature_status, allow_unsigned)
-                VALUES (?, ?, ?, ?, ?, ?)""")) {
+                INSERT INTO installs(version_id, installed_at, source_kind, source, signature_status, allow_unsigned, signature, trust_source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
             ps.setLong(1, versionId);
             ps.setLong(2, System.currentTimeMillis());
             ps.setString(3, source.kind().id());
             ps.setString(4, source.location());
-            ps.setString(5, signatureStatus == null ? "unknown" : signatureStatus);
-            ps.setInt(6, allowUnsigned ? 1 : 0);
+            ps.setString(5, sig.status() == null ? "unknown" : sig.status());
+            ps.setInt(6, sig.allowUnsigned() ? 1 : 0);
+            ps.setString(7, sig.envelopeJson());
+            ps.setString(8, sig.trustSource());
             ps.executeUpdate();
         }
     }
@@ -469,6 +476,87 @@ public final class LocalStore implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("cannot read blob " + digest + " for " + v.id() + ":" + path + ": " + describe(e), e);
         }
+    }
+
+    /** The exact ebpm.json bytes stored for {@code name@version} (what a signature covers). */
+    public synchronized byte[] manifestJson(PackageName name, Version version) {
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT v.manifest_json FROM versions v JOIN packages p ON p.id = v.package_id WHERE p.name = ? AND v.version = ?")) {
+            ps.setString(1, name.value());
+            ps.setString(2, version.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) throw notInstalled(name, version, versions(name));
+                return rs.getBytes(1);
+            }
+        } catch (SQLException e) {
+            throw translate(root, database, e);
+        }
+    }
+
+    /** How {@code name@version} was vouched for when installed. */
+    public synchronized SignatureRecord signature(PackageName name, Version version) {
+        try (PreparedStatement ps = db.prepareStatement("""
+                SELECT i.signature_status, i.signature, i.trust_source, i.allow_unsigned
+                FROM installs i JOIN versions v ON v.id = i.version_id JOIN packages p ON p.id = v.package_id
+                WHERE p.name = ? AND v.version = ?""")) {
+            ps.setString(1, name.value());
+            ps.setString(2, version.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return new SignatureRecord(SignatureRecord.UNSIGNED, null, null, false);
+                return new SignatureRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4) == 1);
+            }
+        } catch (SQLException e) {
+            throw translate(root, database, e);
+        }
+    }
+
+    /**
+     * Re-hashes every file of {@code name@version} against the digests its manifest lists and returns the bytes of
+     * {@code entry}: the entry is read and hashed once, the other files are hashed streaming. A mismatch or a missing
+     * blob is a {@link CorruptBlobException}.
+     */
+    public synchronized byte[] verifiedEntry(PackageName name, Version version, PackageManifest manifest) {
+        byte[] entry = null;
+        try {
+            for (Map.Entry<String, PackageManifest.FileEntry> f : manifest.files().entrySet()) {
+                String digest = f.getValue().sha256();
+                String what = name + "@" + version + ":" + f.getKey();
+                if (f.getKey().equals(manifest.entry())) {
+                    entry = blobs.get(digest, what);
+                } else {
+                    VerifyReport.BlobState s = blobs.verify(digest, f.getValue().size());
+                    if (s == VerifyReport.BlobState.MISSING) {
+                        throw new CorruptBlobException(digest, what, "blob sha256:" + digest + " for " + what + " is missing from the store; run 'ebpm cache verify --repair' and reinstall");
+                    }
+                    if (s != VerifyReport.BlobState.OK) {
+                        throw new CorruptBlobException(digest, what, "blob sha256:" + digest + " for " + what + " is corrupt (changed on disk since install); run 'ebpm cache verify --repair' and reinstall");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot read blobs of " + name + "@" + version + ": " + describe(e), e);
+        }
+        if (entry == null) throw new StoreException(name + "@" + version + ": entry " + manifest.entry() + " is not among its files");
+        return entry;
+    }
+
+    /** Keys, revocations and hub index freshness. */
+    public TrustedKeys trust() {
+        return new TrustedKeys(this, db);
+    }
+
+    /** One write statement in its own transaction (autocommit). */
+    void write(String sql, Object... args) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw translate(root, database, e);
+        }
+    }
+
+    StoreException translate(SQLException e) {
+        return translate(root, database, e);
     }
 
     // ---- removal ----------------------------------------------------------------------------------------------

@@ -103,7 +103,37 @@ public final class Migrations {
                     "ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'bpf'",
                     "ALTER TABLE runs ADD COLUMN attach_points TEXT NOT NULL DEFAULT '[]'",
                     "ALTER TABLE runs ADD COLUMN signal TEXT",
-                    "ALTER TABLE runs ADD COLUMN error TEXT")));
+                    "ALTER TABLE runs ADD COLUMN error TEXT")),
+            new Step(4, "trust: keys trusted per source, revoked keys, hub index freshness, signatures of installs", List.of(
+                    // v1's keys table was never written; it allowed one source per key and tied keys to a hubs table
+                    // the hub client does not use (hubs live in config/hubs.json)
+                    "DROP TABLE keys",
+                    """
+                    CREATE TABLE trusted_keys (
+                      fingerprint TEXT NOT NULL,    -- sha256 of the raw Ed25519 public key, hex
+                      source      TEXT NOT NULL,    -- a hub name, or '*' for every hub and for files/URLs
+                      public_key  BLOB NOT NULL,    -- 32 raw bytes
+                      name        TEXT NOT NULL DEFAULT '',
+                      origin      TEXT NOT NULL,    -- 'user' (ebpm key trust), 'tofu' (hub add --trust-on-first-use)
+                      added_at    INTEGER NOT NULL, -- unix epoch milliseconds
+                      PRIMARY KEY (fingerprint, source)
+                    ) WITHOUT ROWID""",
+                    """
+                    CREATE TABLE revoked_keys (
+                      fingerprint TEXT PRIMARY KEY,
+                      revoked_at  INTEGER NOT NULL,
+                      reason      TEXT
+                    )""",
+                    """
+                    CREATE TABLE hub_index_state (
+                      hub          TEXT PRIMARY KEY, -- the hub's URL: the same hub under another name is the same state
+                      version      INTEGER NOT NULL, -- highest verified index version
+                      index_sha256 TEXT NOT NULL,
+                      expires_at   TEXT NOT NULL,
+                      verified_at  INTEGER NOT NULL
+                    )""",
+                    "ALTER TABLE installs ADD COLUMN signature TEXT", // the package signature envelope (JSON), or null
+                    "ALTER TABLE installs ADD COLUMN trust_source TEXT")));
 
     /** The schema version this build writes. */
     public static final int LATEST = STEPS.get(STEPS.size() - 1).version();

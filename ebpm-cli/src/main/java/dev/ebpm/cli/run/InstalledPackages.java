@@ -5,16 +5,18 @@ import dev.ebpm.pkg.InvalidPackageException;
 import dev.ebpm.pkg.PackageName;
 import dev.ebpm.pkg.Version;
 import dev.ebpm.pkg.VersionRange;
+import dev.ebpm.cli.trust.Keys;
+import dev.ebpm.store.InstalledPackageVerifier;
 import dev.ebpm.store.InstalledVersion;
 import dev.ebpm.store.LocalStore;
-import dev.ebpm.store.PackageInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Packages installed in the local store, as `ebpm run NAME[@RANGE]` sees them: the entry file is
- * read back through the store, which re-hashes it, so a blob changed on disk never reaches the kernel.
+ * Packages installed in the local store, as `ebpm run NAME[@RANGE]` sees them: the signature recorded at install is
+ * re-verified against today's trusted keys and every file is re-hashed ({@link InstalledPackageVerifier}), so neither a
+ * blob changed on disk nor a package signed by a key revoked since reaches the kernel.
  * No network is involved: this is the offline cached run.
  */
 public final class InstalledPackages {
@@ -32,6 +34,7 @@ public final class InstalledPackages {
         } catch (InvalidPackageException e) {
             throw new UserError(e.getMessage());
         }
+        dev.ebpm.pkg.trust.Verifier.warmUp();
         try (LocalStore store = LocalStore.open(storeRoot)) {
             Optional<InstalledVersion> v = store.resolveInstalled(name, range);
             if (v.isEmpty()) {
@@ -42,9 +45,11 @@ public final class InstalledPackages {
                 return Optional.empty();
             }
             Version version = v.get().version();
-            PackageInfo info = store.info(name, version);
-            String entry = info.manifest().entry();
-            byte[] bytes = store.openFile(name, version, entry);
+            // signature and every file digest, re-checked before anything is decoded or loaded
+            InstalledPackageVerifier.Checked checked = InstalledPackageVerifier.check(store, Keys.ring(store), name, version);
+            if (checked.warning() != null) System.err.println("ebpm: warning: " + checked.warning());
+            String entry = checked.manifest().entry();
+            byte[] bytes = checked.entry();
             String origin = name + "@" + version + " (installed, " + entry + ")";
             PackageLocator.Located l = PackageLocator.fromBytes(bytes, entry, origin, null);
             return Optional.of(l.isWasm() ? new PackageLocator.Located(name.toString(), origin, null, l.wasm())

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ebpm.pkg.PackageManifest;
 import dev.ebpm.store.InstalledVersion;
 import dev.ebpm.store.LocalStore;
+import dev.ebpm.pkg.trust.KeyRing;
+import dev.ebpm.pkg.trust.SignatureEnvelope;
 import dev.ebpm.store.PackageInfo;
+import dev.ebpm.store.SignatureRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +35,10 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PackageSpec p = PackageSpec.parse(spec);
         PackageInfo info;
+        SignatureRecord sig;
         try (LocalStore s = store.open()) {
             info = s.info(p.name(), p.versionOrNull());
+            sig = s.signature(p.name(), info.installed().version());
         } catch (dev.ebpm.store.PackageNotInstalledException notInstalled) {
             // not installed here: describe it from the hubs instead
             var remote = dev.ebpm.cli.hub.HubPackageSource.open(store.root(), offline, true, false).client().info(spec);
@@ -49,7 +54,10 @@ public final class InfoCommand implements Callable<Integer> {
             out.put("version", v.version().toString());
             out.put("current", v.current());
             out.put("installed_versions", info.allVersions().stream().map(Object::toString).toList());
-            out.put("install", StoreOutput.installRecord(v));
+            Map<String, Object> install = StoreOutput.installRecord(v);
+            install.put("signer", signer(sig));
+            install.put("trusted_for", sig.trustSource());
+            out.put("install", install);
             out.put("manifest_sha256", v.manifestSha256());
             out.put("archive_sha256", v.archiveSha256());
             out.put("manifest", StoreOutput.JSON.readValue(m.toJson(), JsonNode.class));
@@ -69,7 +77,7 @@ public final class InfoCommand implements Callable<Integer> {
                 .map(x -> x.equals(v.version()) ? x + " (this)" : x.toString()).toList())));
         fields.add(List.of("installed:", StoreOutput.when(v)));
         fields.add(List.of("source:", v.source() == null ? "-" : v.source().toString()));
-        fields.add(List.of("signature:", v.signatureStatus() + (v.allowUnsigned() ? " (unsigned allowed)" : "")));
+        fields.add(List.of("signature:", signatureLine(v, sig)));
         fields.add(List.of("manifest:", "sha256:" + v.manifestSha256()));
         if (v.archiveSha256() != null) fields.add(List.of("archive:", "sha256:" + v.archiveSha256()));
         System.out.println(v.id() + (v.current() ? " (current)" : ""));
@@ -83,6 +91,25 @@ public final class InfoCommand implements Callable<Integer> {
         }
         StoreOutput.table(System.out, List.of("    DIGEST", "SIZE", "PATH"), rows);
         return 0;
+    }
+
+    /** "verified: key 3475 0f98 ... for hub examples", or "unsigned (unsigned allowed)". */
+    static String signatureLine(InstalledVersion v, SignatureRecord sig) {
+        String signer = signer(sig);
+        String scope = sig.trustSource() == null ? "" : KeyRing.ANY_SOURCE.equals(sig.trustSource()) ? ", file/URL" : ", hub " + sig.trustSource();
+        StringBuilder b = new StringBuilder(v.signatureStatus());
+        if (signer != null) b.append(": key ").append(signer).append(scope);
+        if (v.allowUnsigned()) b.append(" (ALLOWED UNVERIFIED with --allow-unsigned)");
+        return b.toString();
+    }
+
+    private static String signer(SignatureRecord sig) {
+        if (sig.envelopeJson() == null) return null;
+        try {
+            return SignatureEnvelope.parse(sig.envelopeJson()).key().display();
+        } catch (RuntimeException e) {
+            return "(unreadable signature)";
+        }
     }
 
     private static String requires(PackageManifest.Requires r) {

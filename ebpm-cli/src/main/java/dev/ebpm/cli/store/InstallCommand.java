@@ -1,11 +1,14 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.trust.Keys;
 import dev.ebpm.store.ArchiveInstaller;
 import dev.ebpm.store.InstallResult;
 import dev.ebpm.store.LocalStore;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "install", mixinStandardHelpOptions = true,
@@ -21,6 +24,13 @@ public final class InstallCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PACKAGE", description = "NAME[@VERSION|@RANGE], HUB/NAME, or a path or http(s) URL of a .ebpm archive.")
     String archive;
 
+    @Option(names = "--signature", paramLabel = "FILE", description = "The archive's detached signature (default: ARCHIVE.sig beside it, if present).")
+    Path signature;
+
+    @Option(names = "--allow-unsigned", description = {"Install even if the package is unsigned or signed by a key not trusted here,",
+            "with a warning; recorded in the store and shown by `ebpm info`. Tampered signatures are refused regardless."})
+    boolean allowUnsigned;
+
     @picocli.CommandLine.Option(names = "--offline", description = "never use the network: the cached index only (also EBPM_OFFLINE=1)")
     boolean offline;
 
@@ -33,9 +43,10 @@ public final class InstallCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (LocalStore s = store.open()) {
+            ArchiveInstaller.Trust trust = ArchiveInstaller.Trust.of(Keys.ring(s), allowUnsigned, w -> System.err.println("ebpm: warning: " + w));
             InstallResult r = dev.ebpm.cli.hub.HubPackageSource.isHubSpec(archive)
-                    ? dev.ebpm.cli.hub.HubPackageSource.open(s.root(), offline, quiet, locked).install(s, archive)
-                    : new ArchiveInstaller(s).install(archive);
+                    ? dev.ebpm.cli.hub.HubPackageSource.open(s.root(), offline, quiet, locked).install(s, archive, trust)
+                    : new ArchiveInstaller(s, trust).install(archive, signature);
             if (r.alreadyInstalled()) {
                 System.out.println(r.id() + " is already installed");
             } else {

@@ -60,10 +60,10 @@ class StoreCommandsTest {
         Path archive = tmp.resolve("out/opensnoop-1.0.0.ebpm");
         assertEquals(archive + "  sha256:" + Digests.sha256Hex(archive) + "\n", r.out());
 
-        r = ebpm("install", "--store", store, archive.toString());
+        r = ebpm("install", "--allow-unsigned", "--store", store, archive.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("installed opensnoop@1.0.0 ("), r.out());
-        r = ebpm("install", "--store", store, archive.toString());
+        r = ebpm("install", "--allow-unsigned", "--store", store, archive.toString());
         assertEquals("opensnoop@1.0.0 is already installed\n", r.out());
 
         r = ebpm("list", "--store", store);
@@ -103,21 +103,21 @@ class StoreCommandsTest {
     @Test
     void errorsAreOneLineWithExitCodes(@TempDir Path tmp) throws Exception {
         String store = tmp.resolve("store").toString();
-        Result r = ebpm("info", "--store", store, "nope");
+        Result r = ebpm("info", "--offline", "--store", store, "nope"); // not installed: the hubs are asked (offline: cache only)
         assertEquals(1, r.exit());
-        assertEquals("ebpm: error: nope is not installed\n", r.err());
+        assertTrue(r.err().endsWith("ebpm: error: nope is not installed\n"), r.err());
 
         r = ebpm("info", "--store", store, "../x");
         assertEquals(1, r.exit());
         assertTrue(r.err().startsWith("ebpm: error: invalid package name \"../x\""), r.err());
 
-        r = ebpm("install", "--store", store, tmp.resolve("missing.ebpm").toString());
+        r = ebpm("install", "--allow-unsigned", "--store", store, tmp.resolve("missing.ebpm").toString());
         assertEquals(1, r.exit());
         assertEquals("ebpm: error: no such file: " + tmp.resolve("missing.ebpm") + "\n", r.err());
 
         Path bad = tmp.resolve("bad.ebpm");
         Files.writeString(bad, "not an archive");
-        r = ebpm("install", "--store", store, bad.toString());
+        r = ebpm("install", "--allow-unsigned", "--store", store, bad.toString());
         assertEquals("ebpm: error: archive: not a gzip stream\n", r.err());
 
         r = ebpm("list", "--store", store, "--bogus");
@@ -128,7 +128,7 @@ class StoreCommandsTest {
     void verifyReportsAndRepairsCorruption(@TempDir Path tmp) throws Exception {
         String store = tmp.resolve("store").toString();
         ebpm("pack", packageDir(tmp.resolve("src"), "execsnoop", "0.3.0").toString(), "-o", tmp.toString());
-        assertEquals(0, ebpm("install", "--store", store, tmp.resolve("execsnoop-0.3.0.ebpm").toString()).exit());
+        assertEquals(0, ebpm("install", "--allow-unsigned", "--store", store, tmp.resolve("execsnoop-0.3.0.ebpm").toString()).exit());
         Path obj = tmp.resolve("src/execsnoop.bpf.o");
         Path blob = tmp.resolve("store/blobs/sha256").resolve(Digests.sha256Hex(obj).substring(0, 2)).resolve(Digests.sha256Hex(obj));
         Files.writeString(blob, "bit rot");
