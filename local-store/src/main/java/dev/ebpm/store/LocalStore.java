@@ -555,10 +555,6 @@ public final class LocalStore implements AutoCloseable {
         }
     }
 
-    StoreException translate(SQLException e) {
-        return translate(root, database, e);
-    }
-
     // ---- removal ----------------------------------------------------------------------------------------------
 
     /** Removes one version, or every version if {@code versionOrNull} is null; returns what was removed (name@version). */
