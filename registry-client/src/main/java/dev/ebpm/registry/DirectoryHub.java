@@ -19,8 +19,13 @@ import java.util.stream.Stream;
  * as the bundled examples. If {@code <dir>/<name>/ebpm.json} exists its name, version, description, keywords and
  * kernel needs are used; otherwise the manifest is synthesized like a static hub's. An optional {@code builder} turns
  * a directory holding only sources into one with a package.json (the CLI passes the examples' builder).
+ * A package signature over the synthesized manifest may lie beside it, {@code <dir>/<name>/ebpm.sig}; it is served
+ * like an index hub's (the embedded examples hub's are made by the CLI, see docs/trust.md).
  */
 public final class DirectoryHub implements Hub {
+    /** The package signature beside a directory package. */
+    public static final String SIGNATURE_FILE = "ebpm.sig";
+
     private final String name;
     private final Path dir;
     private final UnaryOperator<Path> builder;
@@ -49,7 +54,7 @@ public final class DirectoryHub implements Hub {
 
     @Override
     public Optional<HubPackage> find(PackageName pkg) {
-        return load(pkg).map(StaticManifests::packageOf);
+        return load(pkg).map(l -> StaticManifests.packageOf(l.pkg(), l.signature()));
     }
 
     @Override
@@ -76,11 +81,12 @@ public final class DirectoryHub implements Hub {
 
     @Override
     public FetchedPackage fetch(HubPackage pkg, HubVersion v) {
-        UnpackedPackage up = load(pkg.name()).orElseThrow(() -> new RegistryException("hub " + name + ": " + pkg.name() + " disappeared from " + dir));
+        Loaded l = load(pkg.name()).orElseThrow(() -> new RegistryException("hub " + name + ": " + pkg.name() + " disappeared from " + dir));
+        UnpackedPackage up = l.pkg();
         if (!up.manifest().version().equals(v.version())) {
             throw new RegistryException("hub " + name + ": " + pkg.name() + " changed while installing (now " + up.manifest().version() + ")");
         }
-        return new FetchedPackage(name, up, v.sha256(), null);
+        return new FetchedPackage(name, up, v.sha256(), null, l.signature());
     }
 
     private boolean hasContent(Path p) throws IOException {
@@ -91,7 +97,9 @@ public final class DirectoryHub implements Hub {
         }
     }
 
-    private Optional<UnpackedPackage> load(PackageName pkg) {
+    private record Loaded(UnpackedPackage pkg, String signature) {}
+
+    private Optional<Loaded> load(PackageName pkg) {
         Path p = dir.resolve(pkg.value());
         try {
             if (!Files.isDirectory(p) || !hasContent(p)) return Optional.empty();
@@ -101,14 +109,25 @@ public final class DirectoryHub implements Hub {
                 if (builder != null) file = builder.apply(p);
             }
             if (!Files.isRegularFile(file)) return Optional.empty();
-            byte[] content = Files.readAllBytes(file);
-            String fileName = file.getFileName().toString().endsWith(".wasm") ? StaticManifests.APP_WASM : StaticManifests.PACKAGE_JSON;
-            return Optional.of(StaticManifests.wrap(pkg, fileName, content, template(p, pkg, content)));
+            UnpackedPackage up = packageAt(p, pkg, file);
+            Path sig = p.resolve(SIGNATURE_FILE);
+            String signature = Files.isRegularFile(sig) && Files.size(sig) <= 64 * 1024 ? Files.readString(sig) : null;
+            return Optional.of(new Loaded(up, signature));
         } catch (IOException e) {
             throw new RegistryException("hub " + name + ": cannot read " + p + ": " + e.getMessage(), e);
         } catch (InvalidPackageException e) {
             throw new RegistryException("hub " + name + ": " + p.resolve(PackageManifest.FILE_NAME) + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * The package a directory hub serves for {@code file} (an app.wasm or package.json in {@code packageDir}): the same
+     * bytes give the same manifest, byte for byte, so a signature made over it stays valid until the file changes.
+     */
+    public static UnpackedPackage packageAt(Path packageDir, PackageName pkg, Path file) throws IOException {
+        byte[] content = Files.readAllBytes(file);
+        String fileName = file.getFileName().toString().endsWith(".wasm") ? StaticManifests.APP_WASM : StaticManifests.PACKAGE_JSON;
+        return StaticManifests.wrap(pkg, fileName, content, template(packageDir, pkg, content));
     }
 
     private static JsonNode readMeta(Path p) {

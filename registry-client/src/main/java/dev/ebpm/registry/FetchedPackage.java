@@ -10,9 +10,15 @@ import java.nio.file.Path;
 /**
  * A package downloaded from a hub and fully verified: the archive's SHA-256 matched the index (or, for a static hub,
  * was computed here) and every file matched the manifest. {@code archive} is the verified .ebpm in the download cache,
- * or null for static/directory packages, which have no archive (their manifest was synthesized).
+ * or null for static/directory packages, which have no archive (their manifest was synthesized). {@code signature} is the
+ * package signature the hub serves for this version (JSON, see docs/trust.md), or null if it serves none: the hub
+ * client passes it on, the caller decides whether it is trusted.
  */
-public record FetchedPackage(String hub, UnpackedPackage pkg, String sha256, Path archive) {
+public record FetchedPackage(String hub, UnpackedPackage pkg, String sha256, Path archive, String signature) {
+    public FetchedPackage(String hub, UnpackedPackage pkg, String sha256, Path archive) {
+        this(hub, pkg, sha256, archive, null);
+    }
+
     public PackageManifest manifest() {
         return pkg.manifest();
     }

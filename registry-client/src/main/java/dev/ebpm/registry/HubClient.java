@@ -14,39 +14,45 @@ import java.util.function.UnaryOperator;
 public final class HubClient {
     /** How the client behaves; {@link #defaults(Path)} then adjust. */
     public record Options(Path storeRoot, boolean offline, boolean quiet, Path examplesDir, UnaryOperator<Path> exampleBuilder,
-                          boolean locked, Path lockfile, HubHttp.Options http, PrintStream warnings, HubConfig.Storage config) {
+                          boolean locked, Path lockfile, HubHttp.Options http, PrintStream warnings, HubConfig.Storage config,
+                          IndexGuard indexGuard) {
         public static Options defaults(Path storeRoot) {
-            return new Options(storeRoot, false, false, null, null, false, null, HubHttp.Options.defaults(), System.err, null);
+            return new Options(storeRoot, false, false, null, null, false, null, HubHttp.Options.defaults(), System.err, null, null);
+        }
+
+        /** What every index hub's index must pass before it is used (null: none). */
+        public Options indexGuard(IndexGuard g) {
+            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, http, warnings, config, g);
         }
 
         /** Where the hub list is kept (default: {@code <store>/config/hubs.json}). */
         public Options config(HubConfig.Storage c) {
-            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, http, warnings, c);
+            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, http, warnings, c, indexGuard);
         }
 
         public Options offline(boolean v) {
-            return new Options(storeRoot, v, quiet, examplesDir, exampleBuilder, locked, lockfile, http.offline(v), warnings, config);
+            return new Options(storeRoot, v, quiet, examplesDir, exampleBuilder, locked, lockfile, http.offline(v), warnings, config, indexGuard);
         }
 
         public Options quiet(boolean v) {
-            return new Options(storeRoot, offline, v, examplesDir, exampleBuilder, locked, lockfile, http, warnings, config);
+            return new Options(storeRoot, offline, v, examplesDir, exampleBuilder, locked, lockfile, http, warnings, config, indexGuard);
         }
 
         public Options examples(Path dir, UnaryOperator<Path> builder) {
-            return new Options(storeRoot, offline, quiet, dir, builder, locked, lockfile, http, warnings, config);
+            return new Options(storeRoot, offline, quiet, dir, builder, locked, lockfile, http, warnings, config, indexGuard);
         }
 
         /** {@code lockfile} null means do not read or write a lockfile. */
         public Options lock(Path lockfile, boolean locked) {
-            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, http, warnings, config);
+            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, http, warnings, config, indexGuard);
         }
 
         public Options http(HubHttp.Options h) {
-            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, h.offline(offline), warnings, config);
+            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, h.offline(offline), warnings, config, indexGuard);
         }
 
         public Options warnings(PrintStream w) {
-            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, http, w, config);
+            return new Options(storeRoot, offline, quiet, examplesDir, exampleBuilder, locked, lockfile, http, w, config, indexGuard);
         }
     }
 
@@ -77,7 +83,7 @@ public final class HubClient {
 
     public Hub hubFor(HubConfig.HubDefinition d) {
         return switch (d.type()) {
-            case INDEX -> new HttpIndexHub(d.name(), d.url(), http, indexCache, downloader);
+            case INDEX -> new HttpIndexHub(d.name(), d.url(), http, indexCache, downloader, options.indexGuard());
             case STATIC -> new StaticHttpHub(d.name(), d.url(), http);
             case DIRECTORY -> new DirectoryHub(d.name(), Path.of(d.url().startsWith("file:") ? java.net.URI.create(d.url()).getPath() : d.url()),
                     d.name().equals(HubConfig.EXAMPLES) && d.builtIn() ? options.exampleBuilder() : null);
@@ -177,6 +183,6 @@ public final class HubClient {
 
     /** An ad-hoc hub for a URL given on the command line ({@code --hub http://...}). */
     public HttpIndexHub indexHubAt(String url) {
-        return new HttpIndexHub(url, url, http, indexCache, downloader);
+        return new HttpIndexHub(url, url, http, indexCache, downloader, options.indexGuard());
     }
 }

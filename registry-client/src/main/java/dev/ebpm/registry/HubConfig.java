@@ -43,8 +43,15 @@ public final class HubConfig {
         }
     }
 
-    /** One hub: name, URL or path, type, priority; {@code builtIn} ones are not in the file. */
-    public record HubDefinition(String name, String url, Type type, int priority, boolean builtIn) {}
+    /**
+     * One hub: name, URL or path, type, priority; {@code builtIn} ones are not in the file. {@code allowUnsigned}: the
+     * user accepts this hub's unsigned index and unsigned packages (recorded as such), like --allow-unsigned each time.
+     */
+    public record HubDefinition(String name, String url, Type type, int priority, boolean builtIn, boolean allowUnsigned) {
+        public HubDefinition(String name, String url, Type type, int priority, boolean builtIn) {
+            this(name, url, type, priority, builtIn, false);
+        }
+    }
 
     /** Where the hubs document lives; {@link #file(Path)} or the local store's config (the CLI's choice). */
     public interface Storage {
@@ -116,7 +123,7 @@ public final class HubConfig {
             JsonNode root = IndexDocument.JSON.readTree(doc);
             for (JsonNode h : root.path("hubs")) {
                 c.added.add(new HubDefinition(h.path("name").asText(), h.path("url").asText(), Type.parse(h.path("type").asText("index")),
-                        h.path("priority").asInt(DEFAULT_PRIORITY), false));
+                        h.path("priority").asInt(DEFAULT_PRIORITY), false, h.path("allow_unsigned").asBoolean(false)));
             }
             for (JsonNode r : root.path("removed_builtin")) c.removedBuiltIns.add(r.asText());
             return c;
@@ -144,11 +151,15 @@ public final class HubConfig {
     }
 
     public void add(String name, String url, Type type, int priority) {
+        add(name, url, type, priority, false);
+    }
+
+    public void add(String name, String url, Type type, int priority, boolean allowUnsigned) {
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")) {
             throw new RegistryException("invalid hub name \"" + name + "\": letters, digits, '_', '.', '-', at most 32");
         }
         if (added.stream().anyMatch(d -> d.name().equals(name))) throw new RegistryException("hub " + name + " already exists; remove it first");
-        added.add(new HubDefinition(name, url, type, priority, false));
+        added.add(new HubDefinition(name, url, type, priority, false, allowUnsigned));
         removedBuiltIns.remove(name);
         save();
     }
@@ -160,6 +171,11 @@ public final class HubConfig {
         }
         if (!was) throw new RegistryException("no hub named " + name);
         save();
+    }
+
+    /** True if the user set allow_unsigned on the hub named {@code name}. */
+    public boolean allowsUnsigned(String name) {
+        return added.stream().anyMatch(d -> d.name().equals(name) && d.allowUnsigned());
     }
 
     /** Guesses the type of a URL or path the user gave to {@code hub add}. */
@@ -182,7 +198,8 @@ public final class HubConfig {
         ObjectNode root = IndexDocument.JSON.createObjectNode();
         ArrayNode hubs = root.putArray("hubs");
         for (HubDefinition d : added) {
-            hubs.addObject().put("name", d.name()).put("url", d.url()).put("type", d.type().id()).put("priority", d.priority());
+            ObjectNode h = hubs.addObject().put("name", d.name()).put("url", d.url()).put("type", d.type().id()).put("priority", d.priority());
+            if (d.allowUnsigned()) h.put("allow_unsigned", true);
         }
         ArrayNode removed = root.putArray("removed_builtin");
         removedBuiltIns.forEach(removed::add);

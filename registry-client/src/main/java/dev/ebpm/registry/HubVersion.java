@@ -6,7 +6,7 @@ import dev.ebpm.pkg.Version;
 
 /**
  * One version as a hub's index lists it: archive digest and size, kind, entry file, kernel needs, yanked flag and
- * signature (null until packages are signed).
+ * package signature (the envelope's JSON; null if the hub serves none).
  */
 public record HubVersion(Version version, String sha256, long size, PackageKind kind, String entry,
                          PackageManifest.Requires requires, boolean yanked, String signature) {

@@ -48,6 +48,15 @@ public final class IndexCache {
         }
     }
 
+    public void remove(String hub, String url) {
+        try {
+            Files.deleteIfExists(file(hub, url, ".etag"));
+            Files.deleteIfExists(file(hub, url, ".json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private Path file(String hub, String url, String ext) {
         String safe = hub.replaceAll("[^A-Za-z0-9_.-]", "_");
         return dir.resolve(safe + "-" + Digests.sha256Hex(url.getBytes(StandardCharsets.UTF_8)).substring(0, 12) + ext);

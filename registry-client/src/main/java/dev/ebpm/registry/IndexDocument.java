@@ -41,6 +41,14 @@ final class IndexDocument {
         }
     }
 
+    /** A version's package signature: an object (protocol 1 with signatures) kept as JSON text, or null. */
+    static String signature(JsonNode s) {
+        if (s == null || s.isNull()) return null;
+        if (s.isObject()) return s.toString();
+        if (s.isTextual()) return s.textValue();
+        throw new IllegalArgumentException("\"signature\" is neither an object nor null");
+    }
+
     static HubPackage parsePackage(JsonNode p) {
         List<HubVersion> versions = new ArrayList<>();
         for (JsonNode v : p.path("versions")) {
@@ -53,7 +61,7 @@ final class IndexDocument {
                     attach, r.hasNonNull("min_kernel") ? r.get("min_kernel").asText() : null);
             versions.add(new HubVersion(Version.parse(v.path("version").asText()), sha, v.path("size").asLong(-1),
                     PackageKind.parse(v.path("kind").asText()), v.path("entry").asText(), req, v.path("yanked").asBoolean(false),
-                    v.hasNonNull("signature") ? v.get("signature").asText() : null));
+                    signature(v.get("signature"))));
         }
         List<String> keywords = new ArrayList<>();
         for (JsonNode k : p.path("keywords")) keywords.add(k.asText());

@@ -39,14 +39,18 @@ public final class StaticManifests {
         return UnpackedPackage.of(b.build(), files);
     }
 
-    static HubVersion versionOf(UnpackedPackage p) {
+    static HubVersion versionOf(UnpackedPackage p, String signature) {
         PackageManifest m = p.manifest();
         String entrySha = m.files().get(m.entry()).sha256();
-        return new HubVersion(m.version(), entrySha, m.files().get(m.entry()).size(), m.kind(), m.entry(), m.requires(), false, null);
+        return new HubVersion(m.version(), entrySha, m.files().get(m.entry()).size(), m.kind(), m.entry(), m.requires(), false, signature);
     }
 
     static HubPackage packageOf(UnpackedPackage p) {
+        return packageOf(p, null);
+    }
+
+    static HubPackage packageOf(UnpackedPackage p, String signature) {
         PackageManifest m = p.manifest();
-        return new HubPackage(m.name(), m.description(), m.keywords(), List.of(versionOf(p)));
+        return new HubPackage(m.name(), m.description(), m.keywords(), List.of(versionOf(p, signature)));
     }
 }

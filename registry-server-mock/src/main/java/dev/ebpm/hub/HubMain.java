@@ -13,6 +13,8 @@ import java.util.concurrent.CountDownLatch;
  *   ebpm-hub serve --port P --data DIR [--bind ADDR] [--max-upload BYTES] [--threads N]   (N: worker threads = most open connections)
  *   ebpm-hub token create --data DIR --publisher NAME
  *   ebpm-hub owner add --data DIR --package NAME --publisher NAME
+ *   ebpm-hub publisher key --data DIR --publisher NAME --key FILE.pub
+ *   ebpm-hub key show --data DIR
  * </pre>
  */
 public final class HubMain {
@@ -54,6 +56,31 @@ public final class HubMain {
                 }
                 return 0;
             }
+            if (args.length >= 2 && args[0].equals("publisher") && args[1].equals("key")) {
+                Map<String, String> o = options(args, 2);
+                Path keyFile = Path.of(required(o, "--key"));
+                dev.ebpm.pkg.trust.PublicKey key;
+                try {
+                    key = dev.ebpm.pkg.trust.PublicKey.parse(java.nio.file.Files.readString(keyFile));
+                } catch (java.io.IOException | dev.ebpm.pkg.trust.TrustException e) {
+                    throw new IllegalArgumentException(keyFile + ": " + e.getMessage());
+                }
+                try (HubStore store = HubStore.open(Path.of(required(o, "--data")), DEFAULT_MAX_UPLOAD)) {
+                    String publisher = required(o, "--publisher");
+                    store.addPublisherKey(publisher, key);
+                    out.println("registered key " + key.fingerprint().display() + " for publisher " + publisher
+                            + ": its uploads must now be signed with it");
+                }
+                return 0;
+            }
+            if (args.length >= 2 && args[0].equals("key") && args[1].equals("show")) {
+                Map<String, String> o = options(args, 2);
+                try (HubStore store = HubStore.open(Path.of(required(o, "--data")), DEFAULT_MAX_UPLOAD)) {
+                    out.println(store.hubKey().toText());
+                    out.println("fingerprint: " + store.hubKey().fingerprint().display());
+                }
+                return 0;
+            }
             err.println(usage());
             return args.length == 0 || args[0].equals("--help") || args[0].equals("-h") ? 0 : 2;
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -79,6 +106,7 @@ public final class HubMain {
             stopped.countDown();
         }));
         out.println("ebpm-hub: serving " + o.data().toAbsolutePath() + " at " + server.uri() + " (max upload " + o.maxUpload() + " bytes)");
+        out.println("ebpm-hub: index signed by hub key " + store.hubKey().fingerprint().display() + " (" + o.data().resolve(HubKey.FILE) + ")");
         out.flush();
         stopped.await();
     }
@@ -87,7 +115,9 @@ public final class HubMain {
         return String.join("\n",
                 "usage: ebpm-hub serve --port P --data DIR [--bind ADDR] [--max-upload BYTES|NM|NG] [--threads N (max connections, default 256)]",
                 "       ebpm-hub token create --data DIR --publisher NAME   (prints the token once)",
-                "       ebpm-hub owner add --data DIR --package NAME --publisher NAME");
+                "       ebpm-hub owner add --data DIR --package NAME --publisher NAME",
+                "       ebpm-hub publisher key --data DIR --publisher NAME --key FILE.pub   (its uploads must then be signed with it)",
+                "       ebpm-hub key show --data DIR   (the hub's public key, for clients to trust)");
     }
 
     private static Map<String, String> options(String[] args, int from) {

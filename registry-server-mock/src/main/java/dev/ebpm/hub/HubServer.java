@@ -76,7 +76,17 @@ public final class HubServer implements AutoCloseable {
             about.put("protocol", HubStore.PROTOCOL);
             about.put("index", "/index.json");
             about.put("max_upload", store.maxUploadBytes());
+            about.put("index_signature", "/index.json.sig");
+            about.put("key", store.hubKey().fingerprint().hex());
             return json(200, about);
+        }
+        if (seg.length == 1 && seg[0].equals("index.json.sig")) {
+            requireRead(read);
+            return Reply.bytes(200, "application/json", store.indexSignature().toJson()).header("Cache-Control", "no-cache");
+        }
+        if (seg.length == 1 && seg[0].equals("hub.pub")) {
+            requireRead(read);
+            return Reply.bytes(200, "text/plain; charset=utf-8", (store.hubKey().toText() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         if (seg.length == 1 && seg[0].equals("index.json")) {
             requireRead(read);
@@ -117,7 +127,7 @@ public final class HubServer implements AutoCloseable {
         String method = req.method();
         String token = bearer(req);
         if (seg.length == 5 && method.equals("PUT")) {
-            HubStore.Published p = store.publish(token, seg[3], seg[4], req.body(), contentLength(req));
+            HubStore.Published p = store.publish(token, seg[3], seg[4], req.body(), contentLength(req), req.header("Ebpm-Signature"));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", p.name());
             body.put("version", p.version());

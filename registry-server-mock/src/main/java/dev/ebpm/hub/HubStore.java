@@ -12,6 +12,15 @@ import dev.ebpm.pkg.PackageManifest;
 import dev.ebpm.pkg.PackageName;
 import dev.ebpm.pkg.UnpackedPackage;
 import dev.ebpm.pkg.Version;
+import dev.ebpm.pkg.trust.Fingerprint;
+import dev.ebpm.pkg.trust.IndexSignature;
+import dev.ebpm.pkg.trust.KeyRing;
+import dev.ebpm.pkg.trust.PublicKey;
+import dev.ebpm.pkg.trust.SecretKey;
+import dev.ebpm.pkg.trust.SignatureEnvelope;
+import dev.ebpm.pkg.trust.SimpleKeyRing;
+import dev.ebpm.pkg.trust.TrustException;
+import dev.ebpm.pkg.trust.Verifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,11 +71,25 @@ public final class HubStore implements AutoCloseable {
                 + " published_at TEXT NOT NULL, PRIMARY KEY(package, version))",
     };
 
+    /** Version 2: publishers' signing keys, and the last signed index (version counter, digest, expiry, envelope). */
+    private static final String[] SCHEMA_2 = {
+        "CREATE TABLE publisher_keys(publisher_id INTEGER NOT NULL REFERENCES publishers(id), fingerprint TEXT NOT NULL,"
+                + " public_key BLOB NOT NULL, added_at TEXT NOT NULL, PRIMARY KEY(publisher_id, fingerprint))",
+        "CREATE TABLE index_signature(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, index_sha256 TEXT NOT NULL,"
+                + " expires_at TEXT NOT NULL, envelope TEXT NOT NULL)",
+    };
+
+    /** How long a signed index is valid, and how much must remain before it is re-signed. */
+    static final java.time.Duration INDEX_VALIDITY = java.time.Duration.ofDays(7);
+    static final java.time.Duration RESIGN_BEFORE = java.time.Duration.ofDays(3);
+
     private final Path dataDir;
     private final Connection db;
     private final BlobDirectory blobs;
     private final long maxUploadBytes;
+    private final SecretKey hubKey;
     private volatile Snapshot snapshot;
+    private volatile IndexSignature indexSignature;
 
     /** One file the static (eunomia/LMP) layout serves for a package's current version. */
     public record StaticFile(String sha256, long size, String contentType) {}
@@ -95,17 +118,21 @@ public final class HubStore implements AutoCloseable {
             try (ResultSet rs = st.executeQuery("PRAGMA user_version")) {
                 v = rs.next() ? rs.getInt(1) : 0;
             }
-            if (v == 0) {
+            if (v > 2) {
+                throw new IllegalStateException(dataDir.resolve(DATABASE) + " has schema version " + v + "; this hub knows versions 1 and 2");
+            }
+            if (v < 2) {
                 db.setAutoCommit(false);
-                for (String s : SCHEMA) st.execute(s);
-                st.execute("PRAGMA user_version=1");
+                if (v == 0) for (String s : SCHEMA) st.execute(s);
+                for (String s : SCHEMA_2) st.execute(s);
+                st.execute("PRAGMA user_version=2");
                 db.commit();
                 db.setAutoCommit(true);
-            } else if (v != 1) {
-                throw new IllegalStateException(dataDir.resolve(DATABASE) + " has schema version " + v + "; this hub knows version 1");
             }
         }
+        this.hubKey = HubKey.loadOrCreate(dataDir);
         this.snapshot = buildSnapshot();
+        signIndex();
     }
 
     public static HubStore open(Path dataDir, long maxUploadBytes) {
@@ -167,6 +194,37 @@ public final class HubStore implements AutoCloseable {
         });
     }
 
+    /** Registers a publisher's public key: once a publisher has one, its uploads must be signed by one of its keys. */
+    public synchronized Fingerprint addPublisherKey(String publisher, PublicKey key) {
+        if (publisher == null || !publisher.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+            throw new IllegalArgumentException("invalid publisher name \"" + publisher + "\": letters, digits, '_', '.', '-', at most 64");
+        }
+        inTransaction(() -> {
+            long id = publisherId(publisher, true);
+            update("INSERT OR IGNORE INTO publisher_keys(publisher_id, fingerprint, public_key, added_at) VALUES(?,?,?,?)",
+                    id, key.fingerprint().hex(), key.raw(), now());
+        });
+        return key.fingerprint();
+    }
+
+    private synchronized List<PublicKey> publisherKeys(long publisherId) {
+        List<PublicKey> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT public_key FROM publisher_keys WHERE publisher_id=? ORDER BY fingerprint")) {
+            ps.setLong(1, publisherId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new PublicKey(rs.getBytes(1), null));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("hub database: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The hub's public key (what clients pin), one line. */
+    public PublicKey hubKey() {
+        return hubKey.publicKey();
+    }
+
     // ---- publish and yank -------------------------------------------------------------------------------------
 
     /**
@@ -175,12 +233,26 @@ public final class HubStore implements AutoCloseable {
      * then is the version row committed, in one transaction.
      */
     public Published publish(String bearerToken, String name, String version, InputStream body, long contentLength) throws IOException {
+        return publish(bearerToken, name, version, body, contentLength, null);
+    }
+
+    /**
+     * As {@link #publish(String, String, String, InputStream, long)}, with the package signature the client sent
+     * (base64 of the envelope's JSON, or null). A publisher with registered keys must sign with one of them; the
+     * signature must verify over the uploaded manifest and name this package and version. It is then served in the
+     * index. A publisher without keys may upload unsigned packages only.
+     */
+    public Published publish(String bearerToken, String name, String version, InputStream body, long contentLength,
+                             String signatureBase64) throws IOException {
         Publisher who = authenticate(bearerToken);
         PackageName pn = parseName(name);
         Version pv = parseVersion(version);
         synchronized (this) {
             checkCanPublish(who, pn, pv);
         }
+        SignatureEnvelope envelope = parseSignature(signatureBase64);
+        List<PublicKey> keys = publisherKeys(who.id());
+        checkSigner(who, keys, envelope, pn, pv);
         if (contentLength > maxUploadBytes) {
             throw tooLarge(contentLength + " bytes");
         }
@@ -215,6 +287,8 @@ public final class HubStore implements AutoCloseable {
             if (!m.version().equals(pv) || !m.version().toString().equals(pv.toString())) {
                 throw new HubException(400, "version_mismatch", "the archive is " + m.id() + " but was published as " + pn + "@" + pv);
             }
+            if (envelope != null) verifySignature(keys, envelope, pkg);
+            String signatureJson = envelope == null ? null : envelope.toJsonString();
             byte[] entry = pkg.bytes(m.entry());
             String entrySha = m.files().get(m.entry()).sha256();
             synchronized (this) {
@@ -231,11 +305,12 @@ public final class HubStore implements AutoCloseable {
                         update("INSERT INTO owners(package, publisher_id) VALUES(?,?)", pn.value(), who.id());
                     }
                     update("INSERT INTO versions(package, version, sha256, size, kind, entry, entry_sha256, manifest, yanked, signature,"
-                                    + " publisher_id, published_at) VALUES(?,?,?,?,?,?,?,?,0,NULL,?,?)",
+                                    + " publisher_id, published_at) VALUES(?,?,?,?,?,?,?,?,0,?,?,?)",
                             pn.value(), pv.toString(), sha, archiveSize, m.kind().id(), m.entry(), entrySha,
-                            new String(pkg.manifestJson(), StandardCharsets.UTF_8), who.id(), now);
+                            new String(pkg.manifestJson(), StandardCharsets.UTF_8), signatureJson, who.id(), now);
                 });
                 snapshot = buildSnapshot();
+                signIndex();
             }
             return new Published(pn.value(), pv.toString(), sha, size);
         } finally {
@@ -255,9 +330,51 @@ public final class HubStore implements AutoCloseable {
         }
         inTransaction(() -> update("UPDATE versions SET yanked=? WHERE package=? AND version=?", yanked ? 1 : 0, pn.value(), pv.toString()));
         snapshot = buildSnapshot();
+        signIndex();
     }
 
     private record Publisher(long id, String name) {}
+
+    private static SignatureEnvelope parseSignature(String base64) {
+        if (base64 == null || base64.isBlank()) return null;
+        try {
+            return SignatureEnvelope.parse(java.util.Base64.getDecoder().decode(base64.strip()));
+        } catch (IllegalArgumentException e) {
+            throw new HubException(400, "bad_signature", "the Ebpm-Signature header is not base64");
+        } catch (TrustException e) {
+            throw new HubException(400, "bad_signature", e.getMessage());
+        }
+    }
+
+    /** Before the body is read: who signed, and for what. */
+    private static void checkSigner(Publisher who, List<PublicKey> keys, SignatureEnvelope env, PackageName pn, Version pv) {
+        if (env == null) {
+            if (!keys.isEmpty()) {
+                throw new HubException(400, "signature_required", "publisher " + who.name() + " has a registered signing key: "
+                        + pn + "@" + pv + " must be signed with it (ebpm publish --key NAME)");
+            }
+            return;
+        }
+        if (keys.stream().noneMatch(k -> k.fingerprint().equals(env.key()))) {
+            throw new HubException(403, "unknown_key", pn + "@" + pv + " is signed by key " + env.key().display() + ", which is not registered for publisher "
+                    + who.name() + (keys.isEmpty() ? " (it has no key; the hub admin registers one with ebpm-hub publisher key)" : ""));
+        }
+        if (!env.name().equals(pn.value()) || !env.version().equals(pv.toString())) {
+            throw new HubException(400, "bad_signature", "the signature is for " + env.packageId() + ", not for " + pn + "@" + pv);
+        }
+    }
+
+    /** After unpacking: the signature verifies and covers this exact manifest. */
+    private static void verifySignature(List<PublicKey> keys, SignatureEnvelope env, UnpackedPackage pkg) {
+        SimpleKeyRing ring = new SimpleKeyRing();
+        for (PublicKey k : keys) ring.trust(KeyRing.ANY_SOURCE, k);
+        try {
+            new Verifier(ring).verifyPackage(KeyRing.ANY_SOURCE, env, pkg.manifest(), pkg.manifestJson());
+        } catch (TrustException e) {
+            throw new HubException(e.reason() == TrustException.Reason.UNKNOWN_KEY ? 403 : 400,
+                    e.reason() == TrustException.Reason.UNKNOWN_KEY ? "unknown_key" : "bad_signature", e.getMessage());
+        }
+    }
 
     private synchronized Publisher authenticate(String token) {
         if (token == null || token.isBlank()) {
@@ -383,9 +500,73 @@ public final class HubStore implements AutoCloseable {
         req.put("min_kernel", m.requires().minKernel());
         v.put("requires", req);
         v.put("yanked", r.yanked());
-        v.put("signature", r.signature());
+        v.put("signature", r.signature() == null ? null : readTree(r.signature()));
         v.put("published_at", r.publishedAt());
         return v;
+    }
+
+    private static Object readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- the signed index -------------------------------------------------------------------------------------
+
+    /**
+     * The signature of the current index ({@code /index.json.sig}). Re-signed (same version: same contents) when less
+     * than {@link #RESIGN_BEFORE} of its validity remains, so a live hub never serves an expired index.
+     */
+    public IndexSignature indexSignature() {
+        IndexSignature sig = indexSignature;
+        if (sig != null && java.time.Duration.between(Instant.now(), sig.expires()).compareTo(RESIGN_BEFORE) > 0) return sig;
+        synchronized (this) {
+            signIndex();
+            return indexSignature;
+        }
+    }
+
+    /**
+     * Signs the current index: the version goes up by one whenever its contents changed since the last signature (a
+     * publish, a yank, an owner added), so clients can refuse an older one; an unchanged index keeps its version.
+     */
+    private synchronized void signIndex() {
+        byte[] index = snapshot.index().json();
+        String sha = Digests.sha256Hex(index);
+        Instant now = Instant.now();
+        try {
+            long version = 0;
+            String lastSha = null;
+            Instant lastExpiry = null;
+            String lastEnvelope = null;
+            try (Statement st = db.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT version, index_sha256, expires_at, envelope FROM index_signature WHERE id=1")) {
+                if (rs.next()) {
+                    version = rs.getLong(1);
+                    lastSha = rs.getString(2);
+                    lastExpiry = Instant.parse(rs.getString(3));
+                    lastEnvelope = rs.getString(4);
+                }
+            }
+            if (sha.equals(lastSha) && java.time.Duration.between(now, lastExpiry).compareTo(RESIGN_BEFORE) > 0) {
+                IndexSignature last = IndexSignature.parse(lastEnvelope.getBytes(StandardCharsets.UTF_8));
+                if (last.key().equals(hubKey.fingerprint())) {
+                    indexSignature = last;
+                    return;
+                }
+            }
+            long next = sha.equals(lastSha) ? version : version + 1;
+            IndexSignature sig = IndexSignature.sign(hubKey, index, next, now.plus(INDEX_VALIDITY));
+            update("INSERT INTO index_signature(id, version, index_sha256, expires_at, envelope) VALUES(1,?,?,?,?)"
+                            + " ON CONFLICT(id) DO UPDATE SET version=excluded.version, index_sha256=excluded.index_sha256,"
+                            + " expires_at=excluded.expires_at, envelope=excluded.envelope",
+                    next, sha, sig.expires().toString(), sig.toJsonString());
+            indexSignature = sig;
+        } catch (SQLException e) {
+            throw new IllegalStateException("hub database: " + e.getMessage(), e);
+        }
     }
 
     private static Document document(Object tree) {

@@ -33,14 +33,39 @@ public final class TrustPolicy {
      * @param allowUnsigned   the user's explicit permission for unsigned / unknown-key packages
      */
     public static Decision decide(Verifier verifier, String source, SignatureEnvelope envelopeOrNull, UnpackedPackage pkg, boolean allowUnsigned) {
+        return decide(verifier, source, envelopeOrNull, pkg, allowUnsigned, Action.INSTALL);
+    }
+
+    /** What the package is let in for: the words of the messages differ, the rules do not. */
+    public enum Action {
+        INSTALL("installed", "install", "installing", "; recorded in the store"),
+        RUN("run", "run", "running", "");
+
+        final String done;
+        final String verb;
+        final String ing;
+        final String note;
+
+        Action(String done, String verb, String ing, String note) {
+            this.done = done;
+            this.verb = verb;
+            this.ing = ing;
+            this.note = note;
+        }
+    }
+
+    /** {@link #decide} for {@code action}: {@code ebpm run NAME} of a package fetched from a hub and not installed gets the same check. */
+    public static Decision decide(Verifier verifier, String source, SignatureEnvelope envelopeOrNull, UnpackedPackage pkg, boolean allowUnsigned,
+                                  Action action) {
         String id = pkg.manifest().id();
+        String nothing = "nothing was " + action.done;
         if (envelopeOrNull == null) {
             if (!allowUnsigned) {
-                throw new TrustException(TrustException.Reason.UNSIGNED, "package " + id + " is not signed; refused, nothing was installed"
-                        + " (to install it anyway, unverified: --allow-unsigned)");
+                throw new TrustException(TrustException.Reason.UNSIGNED, "package " + id + " is not signed; refused, " + nothing
+                        + " (to " + action.verb + " it anyway, unverified: --allow-unsigned)");
             }
             return new Decision(UNSIGNED, null, source, null, true,
-                    "installing " + id + " UNSIGNED (--allow-unsigned): nothing vouches for where it came from; recorded in the store");
+                    action.ing + " " + id + " UNSIGNED (--allow-unsigned): nothing vouches for where it came from" + action.note);
         }
         try {
             Verifier.Verified v = verifier.verifyPackage(source, envelopeOrNull, pkg.manifest(), pkg.manifestJson());
@@ -48,13 +73,13 @@ public final class TrustPolicy {
         } catch (TrustException e) {
             if (e.reason() == TrustException.Reason.UNKNOWN_KEY && allowUnsigned) {
                 return new Decision(UNTRUSTED, envelopeOrNull, source, null, true,
-                        "installing " + id + " signed by UNTRUSTED key " + envelopeOrNull.key().display()
-                                + " (--allow-unsigned): the signature is not verified; recorded in the store");
+                        action.ing + " " + id + " signed by UNTRUSTED key " + envelopeOrNull.key().display()
+                                + " (--allow-unsigned): the signature is not verified" + action.note);
             }
             if (e.reason() == TrustException.Reason.UNKNOWN_KEY) {
-                throw new TrustException(e.reason(), e.getMessage() + "; nothing was installed (or, unverified: --allow-unsigned)");
+                throw new TrustException(e.reason(), e.getMessage() + "; " + nothing + " (or, unverified: --allow-unsigned)");
             }
-            throw new TrustException(e.reason(), e.getMessage() + "; nothing was installed");
+            throw new TrustException(e.reason(), e.getMessage() + "; " + nothing);
         }
     }
 }
