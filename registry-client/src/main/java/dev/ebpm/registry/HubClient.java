@@ -181,6 +181,11 @@ public final class HubClient {
         throw new RegistryException("hub " + name + " is a " + (h instanceof DirectoryHub ? "directory" : "static") + " hub; publishing needs an ebpm hub");
     }
 
+    /** An index hub at {@code url} under its own {@code guard} (e.g. one that checks a key about to be pinned). */
+    public HttpIndexHub indexHubAt(String name, String url, IndexGuard guard) {
+        return new HttpIndexHub(name, url, http, indexCache, downloader, guard);
+    }
+
     /** An ad-hoc hub for a URL given on the command line ({@code --hub http://...}). */
     public HttpIndexHub indexHubAt(String url) {
         return new HttpIndexHub(url, url, http, indexCache, downloader, options.indexGuard());

@@ -2,6 +2,14 @@ package dev.ebpm.cli.hub;
 
 import dev.ebpm.cli.UserError;
 import dev.ebpm.hub.HubMain;
+import dev.ebpm.pkg.trust.IndexSignature;
+import dev.ebpm.pkg.trust.PublicKey;
+import dev.ebpm.pkg.trust.SimpleKeyRing;
+import dev.ebpm.pkg.trust.TrustException;
+import dev.ebpm.pkg.trust.Verifier;
+import dev.ebpm.registry.HttpIndexHub;
+import dev.ebpm.store.LocalStore;
+import java.time.Instant;
 import dev.ebpm.registry.FetchedPackage;
 import dev.ebpm.registry.HubConfig;
 import dev.ebpm.registry.HubHttp;
@@ -28,7 +36,9 @@ public final class HubCommand implements Runnable {
     }
 
     @Command(name = "add", description = {"Add a hub. URL is an ebpm hub (has /index.json), a static eunomia-style web",
-            "hub (NAME/package.json, NAME/app.wasm) or a local directory in that layout; the type is probed unless given."})
+            "hub (NAME/package.json, NAME/app.wasm) or a local directory in that layout; the type is probed unless given.",
+            "An ebpm hub's index must be signed by a key trusted for it: pin the hub's key now with --trust-on-first-use",
+            "(compare the fingerprint printed with the one the hub's admin publishes), or `ebpm key trust HUB.pub --hub NAME`."})
     static final class Add implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME") String name;
         @Parameters(index = "1", paramLabel = "URL") String url;
@@ -36,14 +46,58 @@ public final class HubCommand implements Runnable {
         int priority = HubConfig.DEFAULT_PRIORITY;
         @Option(names = "--type", paramLabel = "TYPE", description = "index, static or directory (default: probe)")
         String type;
+        @Option(names = "--trust-on-first-use", description = "fetch the hub's key (/hub.pub), check that it signs the index, pin it for this hub and print its fingerprint")
+        boolean tofu;
+        @Option(names = "--allow-unsigned", description = {"accept this hub's unsigned index and unsigned packages (or ones signed by keys not",
+                "trusted here), with a warning each time; tampered or replayed signatures are still refused"})
+        boolean allowUnsigned;
         @Mixin HubOptions hub;
 
         @Override
         public void run() {
             HubConfig.Type t = type != null ? HubConfig.Type.parse(type) : probe(url);
             String where = t == HubConfig.Type.DIRECTORY && !url.startsWith("file:") ? Path.of(url).toAbsolutePath().toString() : url;
-            hub.config().add(name, where, t, priority);
-            System.out.println("added hub " + name + " (" + t.id() + ", priority " + priority + "): " + where);
+            HubConfig config = hub.config();
+            if (config.hubs(null).stream().anyMatch(d -> d.name().equals(name) && !d.builtIn())) {
+                throw new UserError("hub " + name + " already exists; remove it first");
+            }
+            PublicKey pinned = null;
+            if (tofu) {
+                if (t != HubConfig.Type.INDEX) throw new UserError("--trust-on-first-use needs an ebpm hub (with a signed index); " + url + " is a " + t.id() + " hub");
+                if (hub.offline) throw new UserError("offline: cannot fetch the key of " + url);
+                pinned = firstUseKey(where);
+            }
+            config.add(name, where, t, priority, allowUnsigned);
+            System.out.println("added hub " + name + " (" + t.id() + ", priority " + priority + (allowUnsigned ? ", UNSIGNED ALLOWED" : "") + "): " + where);
+            if (pinned != null) {
+                try (LocalStore s = LocalStore.open(hub.storeRoot())) {
+                    s.trust().trust(pinned.withName("hub " + name), name, "tofu");
+                }
+                System.out.println("trusted hub key " + pinned.fingerprint().display() + " for hub " + name + " (trust on first use)");
+                System.out.println("  compare it with the fingerprint the hub's admin publishes (ebpm-hub key show)");
+            } else if (t == HubConfig.Type.INDEX && !allowUnsigned) {
+                System.out.println("  its index must be signed by a key you trust for it: ebpm key trust HUB.pub --hub " + name);
+            }
+        }
+
+        /** The key the hub serves, if it signs the index the hub serves now; not yet trusted. */
+        private PublicKey firstUseKey(String u) {
+            var client = hub.client();
+            String text = client.indexHubAt(u).publicKeyText()
+                    .orElseThrow(() -> new UserError("hub " + u + " serves no key (/" + HttpIndexHub.KEY_FILE + "); it cannot be trusted on first use"));
+            PublicKey key;
+            try {
+                key = PublicKey.parse(text);
+            } catch (TrustException e) {
+                throw new UserError("hub " + u + ": /" + HttpIndexHub.KEY_FILE + ": " + e.getMessage());
+            }
+            SimpleKeyRing ring = new SimpleKeyRing().trust(name, key);
+            // the index it serves must verify with that key, or the key is not the one signing this hub
+            client.indexHubAt(name, u, (h, hubUrl, json, sig) -> {
+                if (sig == null) throw new UserError("hub " + u + " serves no index signature; nothing to trust");
+                new Verifier(ring).verifyIndex(h, IndexSignature.parse(sig), json, null, Instant.now());
+            }).packages();
+            return key;
         }
 
         private HubConfig.Type probe(String u) {

@@ -1,7 +1,6 @@
 package dev.ebpm.cli.hub;
 
 import dev.ebpm.cli.run.BundledExamples;
-import dev.ebpm.pkg.trust.SignatureEnvelope;
 import dev.ebpm.pkg.trust.TrustPolicy;
 import dev.ebpm.pkg.trust.Verifier;
 import dev.ebpm.registry.FetchedPackage;
@@ -47,14 +46,29 @@ public final class HubPackageSource {
         return HubClient.Options.defaults(storeRoot)
                 .offline(offline || HubClient.offlineFromEnvironment())
                 .quiet(quiet)
-                .examples(BundledExamples.directory().orElse(null), BundledExamples::buildIfNeeded)
+                .examples(BundledExamples.directory().orElse(null), dev.ebpm.cli.trust.ExamplesSigner::buildAndSign)
                 .lock(Lockfile.defaultLocation(storeRoot), locked)
-                .config(new StoreHubConfig(storeRoot));
+                .config(new StoreHubConfig(storeRoot))
+                .indexGuard(new StoreIndexGuard(storeRoot));
     }
 
-    /** Resolves, downloads, verifies and unpacks; records the choice in ebpm.lock unless locked. */
+    /** Resolves, downloads, verifies and unpacks; records the choice in ebpm.lock unless locked. No signature policy: see {@link #fetchToRun}. */
     public FetchedPackage fetch(String spec) {
         return client.fetch(spec);
+    }
+
+    /**
+     * Fetches {@code spec} for {@code ebpm run} without installing it, under the same signature policy as install:
+     * unsigned or untrusted packages are refused unless {@code allowUnsigned} (then a warning is printed), tampered
+     * ones always. Trusts the store's keys if there is a store, else the built-in ones; creates no store.
+     */
+    public FetchedPackage fetchToRun(Path storeRoot, String spec, boolean allowUnsigned) {
+        Verifier.warmUp();
+        FetchedPackage f = fetch(spec);
+        TrustPolicy.Decision d = HubTrust.decide(f, dev.ebpm.cli.trust.Keys.ring(storeRoot), allowUnsigned,
+                client.config().allowsUnsigned(f.hub()), TrustPolicy.Action.RUN);
+        if (d.warning() != null) System.err.println("ebpm: warning: " + d.warning());
+        return f;
     }
 
     public HubClient client() {
@@ -78,13 +92,14 @@ public final class HubPackageSource {
      */
     /**
      * Fetches and installs under {@code trust}: the package must pass {@link TrustPolicy} with its hub as the source
-     * before anything is stored. Hubs do not serve package signatures yet (docs/trust.md, "Not yet done"), so until
-     * they do a hub package is installed only with --allow-unsigned, marked unsigned.
+     * and the signature the hub serves for the version (index hubs: the index's {@code signature}; directory hubs,
+     * the embedded examples included: {@code NAME/ebpm.sig}) before anything is stored.
      */
     public InstallResult install(LocalStore store, String spec, ArchiveInstaller.Trust trust) throws IOException {
+        Verifier.warmUp();
         FetchedPackage f = fetch(spec);
-        SignatureEnvelope envelope = null; // hub signatures: not served yet
-        TrustPolicy.Decision d = TrustPolicy.decide(new Verifier(trust.keys()), f.hub(), envelope, f.pkg(), trust.allowUnsigned());
+        TrustPolicy.Decision d = HubTrust.decide(f, trust.keys(), trust.allowUnsigned(), client.config().allowsUnsigned(f.hub()),
+                TrustPolicy.Action.INSTALL);
         if (d.warning() != null) trust.warnings().accept(d.warning());
         return store.install(f.pkg(), f.archiveBytesOrNull(), InstallSource.hub(f.hub()),
                 new SignatureRecord(d.status(), d.envelopeJson(), d.trustSource(), d.allowedUnsigned()));

@@ -47,45 +47,65 @@ public final class BundledExamples {
      * app.wasm) unless it is newer than every source file.
      */
     public static Path buildIfNeeded(Path dir) {
-        if (Files.isRegularFile(dir.resolve("app.c")) && Files.isRegularFile(dir.resolve("build.sh"))) {
-            return buildWasmIfNeeded(dir);
-        }
-        if (Files.isRegularFile(dir.resolve("app.wasm"))) return dir.resolve("app.wasm");
-        Path pkg = dir.resolve("package.json");
+        return needsBuild(dir) ? build(dir) : artifact(dir);
+    }
+
+    /** What the example serves: its app.wasm or package.json (which may not exist yet). */
+    public static Path artifact(Path dir) {
+        if (isWasmSource(dir) || Files.isRegularFile(dir.resolve("app.wasm"))) return dir.resolve("app.wasm");
+        return dir.resolve("package.json");
+    }
+
+    /** True if the example has sources and its artifact is missing or older than one of them. */
+    public static boolean needsBuild(Path dir) {
+        boolean wasm = isWasmSource(dir);
+        if (!wasm && Files.isRegularFile(dir.resolve("app.wasm"))) return false;
+        Path out = artifact(dir);
         try (Stream<Path> s = Files.list(dir)) {
             boolean hasSource = false;
-            boolean stale = !Files.exists(pkg);
+            boolean stale = !Files.exists(out);
             for (Path f : (Iterable<Path>) s::iterator) {
                 String n = f.getFileName().toString();
-                if (n.endsWith(".bpf.c") || n.endsWith(".h") || n.equals("ebpm-build.json")) {
-                    hasSource |= n.endsWith(".bpf.c");
-                    if (!stale && Files.getLastModifiedTime(f).compareTo(Files.getLastModifiedTime(pkg)) > 0) stale = true;
-                }
+                boolean source = wasm ? n.endsWith(".c") || n.equals("build.sh") || n.equals("libbpf-wasm.h")
+                        : n.endsWith(".bpf.c") || n.endsWith(".h") || n.equals("ebpm-build.json");
+                if (!source) continue;
+                hasSource |= wasm || n.endsWith(".bpf.c");
+                if (!stale && Files.getLastModifiedTime(f).compareTo(Files.getLastModifiedTime(out)) > 0) stale = true;
             }
             if (!hasSource) {
-                if (Files.isRegularFile(pkg)) return pkg;
+                if (Files.isRegularFile(out)) return false;
                 throw new UserError(dir + " has neither a package.json nor a .bpf.c to build one from");
             }
-            if (!stale) return pkg;
+            return stale;
         } catch (IOException e) {
             throw new UserError("cannot read " + dir + ": " + e.getMessage());
         }
+    }
+
+    /** True if the example can be built from sources here (a .bpf.c, or app.c with build.sh). */
+    public static boolean hasSources(Path dir) {
+        if (isWasmSource(dir)) return true;
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(f -> f.getFileName().toString().endsWith(".bpf.c"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isWasmSource(Path dir) {
+        return Files.isRegularFile(dir.resolve("app.c")) && Files.isRegularFile(dir.resolve("build.sh"));
+    }
+
+    /** Builds the example from source, whether or not its artifact looks fresh. */
+    public static Path build(Path dir) {
+        if (isWasmSource(dir)) return buildWasm(dir);
         System.err.println("ebpm: building " + dir.getFileName() + " from source...");
         return new PackageBuilder().build(dir, BuildOptions.defaults());
     }
 
-    private static Path buildWasmIfNeeded(Path dir) {
+    private static Path buildWasm(Path dir) {
         Path wasm = dir.resolve("app.wasm");
-        try (Stream<Path> s = Files.list(dir)) {
-            boolean stale = !Files.exists(wasm);
-            for (Path f : (Iterable<Path>) s::iterator) {
-                String n = f.getFileName().toString();
-                if ((n.endsWith(".c") || n.equals("build.sh") || n.equals("libbpf-wasm.h"))
-                        && !stale && Files.getLastModifiedTime(f).compareTo(Files.getLastModifiedTime(wasm)) > 0) {
-                    stale = true;
-                }
-            }
-            if (!stale) return wasm;
+        try {
             System.err.println("ebpm: building " + dir.getFileName() + " (WASM) from source...");
             Process p = new ProcessBuilder("bash", dir.resolve("build.sh").toString()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());

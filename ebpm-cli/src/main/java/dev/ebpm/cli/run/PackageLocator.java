@@ -41,6 +41,14 @@ public final class PackageLocator {
      * @param storeRoot the local store to look installed names up in (not created if absent)
      */
     public static Located locate(String arg, Path storeRoot) {
+        return locate(arg, storeRoot, false);
+    }
+
+    /**
+     * @param storeRoot     the local store to look installed names up in (not created if absent)
+     * @param allowUnsigned let an unsigned (or untrusted) package fetched from a hub run, with a warning
+     */
+    public static Located locate(String arg, Path storeRoot, boolean allowUnsigned) {
         Path p = Path.of(arg);
         if (Files.isDirectory(p)) return fromDirectory(p);
         if (Files.isRegularFile(p)) return fromFile(p);
@@ -49,8 +57,9 @@ public final class PackageLocator {
         }
         Optional<Located> installed = InstalledPackages.find(arg, storeRoot);
         if (installed.isPresent()) return installed.get();
-        // not installed: fetch from the hubs (the bundled examples' hub first) and run without storing, as ecli does
-        FetchedPackage f = HubPackageSource.open(storeRoot, false, false, false).fetch(arg);
+        // not installed: fetch from the hubs (the bundled examples' hub first) and run without storing, as ecli does,
+        // but only what install would let in (signature checked against the keys trusted for that hub)
+        FetchedPackage f = HubPackageSource.open(storeRoot, false, false, false).fetchToRun(storeRoot, arg, allowUnsigned);
         String entry = f.manifest().entry();
         String origin = f.manifest().name().value() + "@" + f.manifest().version() + " from hub " + f.hub();
         Located l = fromBytes(f.entryBytes(), entry, origin, null);

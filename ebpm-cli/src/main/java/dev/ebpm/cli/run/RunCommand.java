@@ -75,6 +75,10 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             + "events go to the run's log as JSON lines. Must come before PKG.")
     boolean detach;
 
+    @Option(names = "--allow-unsigned", description = {"run a package fetched from a hub (not installed) even if it is unsigned or signed",
+            "by a key not trusted here, with a warning. Tampered signatures are refused regardless."})
+    boolean allowUnsigned;
+
     @Option(names = "--wasm-interpreter", description = "run a WASM package in Chicory's interpreter instead of compiling it to JVM bytecode")
     boolean wasmInterpreter;
 
@@ -106,7 +110,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     /** Locates the package and parses its options; prints the package's help and returns null for --help. */
     public Prepared prepare(Path storeRoot) {
-        PackageLocator.Located located = PackageLocator.locate(pkg, storeRoot);
+        PackageLocator.Located located = PackageLocator.locate(pkg, storeRoot, allowUnsigned);
         if (located.isWasm()) return new Prepared(located, null, List.copyOf(programArgs));
         ProgramArguments args = new ProgramArguments(located.decoded().pkg(), located.name());
         List<String> rest = takeRunnerFlags(programArgs, args);
@@ -130,6 +134,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         w.add("--detach");
         if (verbose) w.add("--verbose");
         if (wasmInterpreter) w.add("--wasm-interpreter");
+        if (allowUnsigned) w.add("--allow-unsigned");
         if (btf != null) w.addAll(List.of("--btf", btf.toAbsolutePath().toString()));
         if (ifname != null) w.addAll(List.of("--ifname", ifname));
         if (uprobeBinary != null) w.addAll(List.of("--uprobe-binary", uprobeBinary));

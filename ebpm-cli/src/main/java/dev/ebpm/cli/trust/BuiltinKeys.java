@@ -12,9 +12,10 @@ import java.util.List;
 
 /**
  * Keys that come with the build rather than the store, so a fresh store trusts the embedded hub at once. The file
- * is named by the {@code ebpm.trust.builtin} system property (the launcher passes {@code build/trust/builtin-keys},
- * written by {@code scripts/sign-examples.sh}) or {@code EBPM_BUILTIN_KEYS}; one key per line:
- * {@code SOURCE ebpm-ed25519 BASE64 NAME}. A revocation in the store overrides a built-in key.
+ * is named by the {@code ebpm.trust.builtin} system property (the launcher passes {@code build/trust/builtin-keys}) or
+ * {@code EBPM_BUILTIN_KEYS}, else it is {@code build/trust/builtin-keys} of the checkout whose {@code examples/} the CLI
+ * serves; one key per line: {@code SOURCE ebpm-ed25519 BASE64 NAME}. {@link ExamplesSigner} writes the examples hub's
+ * line when it makes the machine's examples key. A revocation in the store overrides a built-in key.
  */
 public final class BuiltinKeys {
     public record Entry(String source, PublicKey key) {}
@@ -22,9 +23,16 @@ public final class BuiltinKeys {
     private BuiltinKeys() {
     }
 
+    public static final String FILE_NAME = "builtin-keys";
+
     public static Path file() {
         String p = System.getProperty("ebpm.trust.builtin", System.getenv("EBPM_BUILTIN_KEYS"));
-        return p == null || p.isBlank() ? null : Path.of(p);
+        if (p != null && !p.isBlank()) return Path.of(p).toAbsolutePath();
+        // the build that serves examples/ vouches for them: <checkout>/build/trust/builtin-keys
+        return dev.ebpm.cli.run.BundledExamples.directory()
+                .map(d -> d.toAbsolutePath().normalize().getParent())
+                .map(root -> root.resolve("build").resolve("trust").resolve(FILE_NAME))
+                .orElse(null);
     }
 
     public static List<Entry> entries() {
@@ -45,9 +53,23 @@ public final class BuiltinKeys {
         return out;
     }
 
+    /**
+     * The built-in keys as a ring read when asked, not when made: the examples hub's key may be made by the fetch
+     * that comes between a command taking its ring and verifying a package.
+     */
     public static KeyRing ring() {
-        SimpleKeyRing r = new SimpleKeyRing();
-        for (Entry e : entries()) r.trust(e.source(), e.key());
-        return r;
+        return new KeyRing() {
+            @Override
+            public java.util.Collection<PublicKey> trustedFor(String source) {
+                SimpleKeyRing r = new SimpleKeyRing();
+                for (Entry e : entries()) r.trust(e.source(), e.key());
+                return r.trustedFor(source);
+            }
+
+            @Override
+            public java.util.Optional<String> revocation(dev.ebpm.pkg.trust.Fingerprint key) {
+                return java.util.Optional.empty();
+            }
+        };
     }
 }

@@ -114,6 +114,17 @@ public final class Keys {
         return SimpleKeyRing.plus(stored, BuiltinKeys.ring());
     }
 
+    /**
+     * What {@code ebpm run} of a hub package trusts when it may not create a store: the store's keys if there is a
+     * store at {@code storeRoot}, else the built-in keys alone.
+     */
+    public static KeyRing ring(Path storeRoot) {
+        if (storeRoot == null || !Files.isRegularFile(storeRoot.resolve(LocalStore.DATABASE))) return BuiltinKeys.ring();
+        try (LocalStore s = LocalStore.open(storeRoot)) {
+            return SimpleKeyRing.plus(s.trust().keyRing(), BuiltinKeys.ring());
+        }
+    }
+
     /** Every public key this machine knows (own, built-in, trusted), to resolve a fingerprint typed by the user. */
     public static List<PublicKey> known(LocalStore store, Path keysDir) {
         List<PublicKey> all = new ArrayList<>(own(keysDir).values());
