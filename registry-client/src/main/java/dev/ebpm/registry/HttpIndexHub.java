@@ -114,9 +114,9 @@ public final class HttpIndexHub implements Hub {
             return index = IndexDocument.parse(e.json(), name);
         }
         for (int attempt = 1; ; attempt++) {
-            // the signature first: a publish between the two requests shows as a digest mismatch, fetched again once
-            byte[] sig = fetchSignature(sigUrl);
+            // a publish between the two requests shows as a digest mismatch: both are fetched again, once
             Fetched f = fetchIndex(url, cached);
+            byte[] sig = guard == null ? null : fetchSignature(sigUrl);
             try {
                 check(f.json(), sig);
             } catch (dev.ebpm.pkg.trust.TrustException e) {

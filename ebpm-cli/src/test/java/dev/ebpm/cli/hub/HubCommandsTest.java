@@ -82,7 +82,7 @@ class HubCommandsTest {
     @Test
     void publishSearchInfoFetchYank() throws Exception {
         assertEquals(0, ebpm("hub", "remove", "eunomia").code());
-        Run add = ebpm("hub", "add", "test", server.uri().toString());
+        Run add = ebpm("hub", "add", "test", server.uri().toString(), "--trust-on-first-use");
         assertEquals(0, add.code(), add.err());
         assertTrue(add.out().startsWith("added hub test (index, priority 50)"), add.out());
         assertTrue(ebpm("hub", "list").out().contains("test         index      50"));
@@ -127,7 +127,7 @@ class HubCommandsTest {
     @Test
     void installFromAHubIntoTheStore() throws Exception {
         assertEquals(0, ebpm("hub", "remove", "eunomia").code());
-        assertEquals(0, ebpm("hub", "add", "test", server.uri().toString()).code());
+        assertEquals(0, ebpm("hub", "add", "test", server.uri().toString(), "--trust-on-first-use").code());
         assertEquals(0, ebpm("publish", packageDir("2.0.0").toString(), "--hub", "test", "--token", token).code());
         Path root = tmp.resolve("store");
         try (dev.ebpm.store.LocalStore s = dev.ebpm.store.LocalStore.open(root)) {
