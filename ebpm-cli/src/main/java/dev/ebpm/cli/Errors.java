@@ -11,6 +11,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         System.out.flush();
+        if (isBrokenPipe(e)) return 141; // `ebpm run x | head`: the reader left; exit quietly as cat does (128+SIGPIPE)
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
             msg = "I/O error: " + msg;
@@ -28,6 +29,13 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         }
         if ("1".equals(System.getenv("EBPM_DEBUG"))) e.printStackTrace();
         return e instanceof UserError ue ? ue.exitCode() : 1;
+    }
+
+    private static boolean isBrokenPipe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException && t.getMessage() != null && t.getMessage().contains("Broken pipe")) return true;
+        }
+        return false;
     }
 
     private static boolean isKnown(Exception e) {

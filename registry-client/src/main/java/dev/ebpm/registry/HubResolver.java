@@ -79,9 +79,11 @@ public final class HubResolver {
     private Resolution choose(Hub hub, HubPackage pkg, PackageSpec spec) {
         if (hub.unversioned()) {
             HubVersion only = pkg.versions().get(0);
-            if (!spec.anyVersion() && !(spec.exact() != null && spec.exact().equals(only.version()))) {
-                throw new RegistryException(pkg.name() + " on hub " + hub.name() + " is unversioned (a static hub serves only "
-                        + only.version() + "); ask for " + pkg.name() + " without @" + spec.range());
+            boolean matches = spec.anyVersion() || (spec.exact() != null ? spec.exact().equals(only.version())
+                    : spec.range().matches(only.version()));
+            if (!matches) {
+                throw new RegistryException(pkg.name() + " on hub " + hub.name() + " has one version only ("
+                        + only.version() + "), which does not match " + spec.range() + "; ask for " + pkg.name() + " without a version");
             }
             return new Resolution(hub, pkg, only);
         }

@@ -62,7 +62,8 @@ public final class ProjectScaffold {
                 }
                 // the example is "sigsnoop": its file names, C identifiers (xxd's sigsnoop_bpf_o) and messages
                 text = text.replace("sigsnoop", cName);
-                Path out = dir.resolve(t.replace("sigsnoop", name));
+                // file names follow the C identifier too: build.sh derives xxd's array name from the object's file name
+                Path out = dir.resolve(t.replace("sigsnoop", cName));
                 Files.writeString(out, text, StandardCharsets.UTF_8);
                 if (t.endsWith(".sh")) out.toFile().setExecutable(true);
             }

@@ -97,7 +97,7 @@ final class HistogramPrinter {
 
     private void label(TextSink out, ByteBuffer key, ByteBuffer value) {
         for (Field f : valueLayout.fields()) {
-            if (f == slots || f.kind() != Field.Kind.CHAR_ARRAY) continue;
+            if (f == slots || f.kind() != Field.Kind.CHAR_ARRAY || value.get(f.offset()) == 0) continue; // e.g. comm, when per-process
             out.ascii(f.name()).ascii(" = ");
             for (int i = 0; i < f.size() && value.get(f.offset() + i) != 0; i++) out.raw(value.get(f.offset() + i));
             out.ch('\n');

@@ -218,9 +218,18 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             throw new UserError("running BPF programs needs root (or CAP_BPF and CAP_PERFMON): try sudo ebpm run " + located.name());
         }
         WasmRunner runner = new WasmRunner();
+        return untilStopped(runner::stop, () -> runner.run(located.wasm(), located.name(), guestArgs, options));
+    }
+
+    /**
+     * Runs {@code body} with a shutdown hook that, on Ctrl-C or SIGTERM, calls {@code stop} and
+     * then waits (up to 5 s) for {@code body} to return, so that everything it acquired is released
+     * before the JVM exits.
+     */
+    static <T> T untilStopped(Runnable stop, java.util.function.Supplier<T> body) {
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            runner.stop();
+            stop.run();
             try {
                 done.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
@@ -229,7 +238,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         }, "ebpm-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return runner.run(located.wasm(), located.name(), guestArgs, options);
+            return body.get();
         } finally {
             done.countDown();
             try {
@@ -245,33 +254,17 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             throw new UserError("running BPF programs needs root (or CAP_BPF and CAP_PERFMON): try sudo ebpm run " + located.name());
         }
         SkeletonRunner runner = SkeletonRunner.start(located.decoded(), located.name(), options, System.err);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            runner.stop();
-            try {
-                done.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
+        untilStopped(runner::stop, () -> {
+            try (runner) {
+                if (options.verbose()) {
+                    for (String a : runner.attachPoints()) System.err.println("ebpm: attached " + a);
+                }
+                System.err.println("ebpm: " + located.name() + " running (" + runner.attachPoints().size()
+                        + " programs attached); Ctrl-C to stop");
+                runner.run(new FileOutputStream(FileDescriptor.out));
             }
-        }, "ebpm-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        if (options.verbose()) {
-            for (String a : runner.attachPoints()) System.err.println("ebpm: attached " + a);
-        }
-        System.err.println("ebpm: " + located.name() + " running (" + runner.attachPoints().size()
-                + " programs attached); Ctrl-C to stop");
-        OutputStream out = new FileOutputStream(FileDescriptor.out);
-        try {
-            runner.run(out);
-        } finally {
-            runner.close();
-            done.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // Ctrl-C: the hook is already running and waits for us
-        }
+            return null;
+        });
         if (runner.eventsLost() > 0) System.err.println("ebpm: " + runner.eventsLost() + " events were lost (buffer full)");
     }
 }

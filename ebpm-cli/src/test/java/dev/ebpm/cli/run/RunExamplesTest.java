@@ -87,8 +87,10 @@ class RunExamplesTest {
             Process child = new ProcessBuilder("/bin/sleep", "0.2").start();
             child.waitFor();
             ObjectMapper json = new ObjectMapper();
-            JsonNode exec = json.readTree(ebpm.awaitLine(l -> l.contains("\"pid\":" + child.pid() + ",") && l.contains("\"exit_event\":false"), Duration.ofSeconds(10)));
-            assertEquals("/bin/sleep", exec.get("filename").asText());
+            // Java starts children through jspawnhelper, which then execs sleep: wait for that second exec
+            JsonNode exec = json.readTree(ebpm.awaitLine(l -> l.contains("\"pid\":" + child.pid() + ",") && l.contains("\"exit_event\":false")
+                    && l.contains("\"filename\":\"/bin/sleep\""), Duration.ofSeconds(10)));
+            assertEquals("sleep", exec.get("comm").asText());
             assertEquals(ProcessHandle.current().pid(), exec.get("ppid").asLong());
             JsonNode exit = json.readTree(ebpm.awaitLine(l -> l.contains("\"pid\":" + child.pid() + ",") && l.contains("\"exit_event\":true"), Duration.ofSeconds(10)));
             assertEquals(0, exit.get("exit_code").asInt());

@@ -38,7 +38,7 @@ class RunWasmTest {
         CliProcess.Result init = CliProcess.run("init", "--wasm", "-C", tmp.toString(), "my-wasm");
         assertEquals(0, init.exitCode(), init.stderr());
         java.nio.file.Path dir = tmp.resolve("my-wasm");
-        for (String f : new String[] {"app.c", "libbpf-wasm.h", "build.sh", "my-wasm.bpf.c", "ebpm.json"}) {
+        for (String f : new String[] {"app.c", "libbpf-wasm.h", "build.sh", "my_wasm.bpf.c", "ebpm.json"}) {
             assertTrue(java.nio.file.Files.exists(dir.resolve(f)), f + " scaffolded");
         }
         assertTrue(java.nio.file.Files.readString(dir.resolve("ebpm.json")).contains("\"kind\" : \"wasm\""));
