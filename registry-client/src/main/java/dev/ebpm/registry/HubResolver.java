@@ -82,8 +82,10 @@ public final class HubResolver {
             boolean matches = spec.anyVersion() || (spec.exact() != null ? spec.exact().equals(only.version())
                     : spec.range().matches(only.version()));
             if (!matches) {
-                throw new RegistryException(pkg.name() + " on hub " + hub.name() + " has one version only ("
-                        + only.version() + "), which does not match " + spec.range() + "; ask for " + pkg.name() + " without a version");
+                String what = only.version().toString().startsWith("0.0.0-static")
+                        ? " is unversioned (a static hub serves one copy, " + only.version() + ")"
+                        : " has one version only (" + only.version() + "), which does not match " + spec.range();
+                throw new RegistryException(pkg.name() + " on hub " + hub.name() + what + "; ask for " + pkg.name() + " without a version");
             }
             return new Resolution(hub, pkg, only);
         }
