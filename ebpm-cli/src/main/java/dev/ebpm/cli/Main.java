@@ -49,10 +49,19 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         for (Class<?> c : subcommands()) cl.addSubcommand(c);
         cl.setExecutionExceptionHandler(new Errors());
+        addHelpEverywhere(cl);
         // everything after PKG belongs to the package (a WASM guest's `-d 5` is not ours)
         cl.getSubcommands().get("run").setStopAtPositional(true);
         cl.getSubcommands().get("run").setUnmatchedOptionsArePositionalParams(true);
         return cl;
+    }
+
+    /** Every command and subcommand answers --help (and -V), unless it defines its own --help. */
+    private static void addHelpEverywhere(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().findOption("--help") == null) sub.getCommandSpec().mixinStandardHelpOptions(true);
+            addHelpEverywhere(sub);
+        }
     }
 
     static List<Class<?>> subcommands() {
