@@ -154,10 +154,15 @@ public final class HubConfig {
         add(name, url, type, priority, false);
     }
 
-    public void add(String name, String url, Type type, int priority, boolean allowUnsigned) {
+    /** Hub names are spelled in qualified package names (hub/name) and cache file names: keep them plain. */
+    public static void checkName(String name) {
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")) {
             throw new RegistryException("invalid hub name \"" + name + "\": letters, digits, '_', '.', '-', at most 32");
         }
+    }
+
+    public void add(String name, String url, Type type, int priority, boolean allowUnsigned) {
+        checkName(name);
         if (added.stream().anyMatch(d -> d.name().equals(name))) throw new RegistryException("hub " + name + " already exists; remove it first");
         added.add(new HubDefinition(name, url, type, priority, false, allowUnsigned));
         removedBuiltIns.remove(name);

@@ -55,6 +55,7 @@ public final class HubCommand implements Runnable {
 
         @Override
         public void run() {
+            HubConfig.checkName(name); // before any network: a bad name is refused at once
             HubConfig.Type t = type != null ? HubConfig.Type.parse(type) : probe(url);
             String where = t == HubConfig.Type.DIRECTORY && !url.startsWith("file:") ? Path.of(url).toAbsolutePath().toString() : url;
             HubConfig config = hub.config();
