@@ -21,9 +21,11 @@ import jnr.ffi.byref.NativeLongByReference;
  * that no link or pin keeps alive.
  */
 public final class BpfObject implements AutoCloseable {
-    // libbpf 1.1 struct bpf_object_open_opts: sz, object_name, relaxed_maps, pin_root_path,
-    // kconfig, btf_custom_path, kernel_log_buf, kernel_log_size, kernel_log_level.
-    private static final int OPEN_OPTS_SIZE = 72;
+    // libbpf 1.1 struct bpf_object_open_opts, offsets as compiled against Debian's libbpf.h:
+    // sz 0, object_name 8, relaxed_maps 16, pin_root_path 24, (a removed field's slot) 32,
+    // kconfig 40, btf_custom_path 48, kernel_log_buf 56, kernel_log_size 64, kernel_log_level 72.
+    static final int OPEN_OPTS_SIZE = 80;
+    static final int OPTS_OBJECT_NAME = 8, OPTS_BTF_CUSTOM_PATH = 48;
     private static final Pattern FAILED_PROG = Pattern.compile("prog '([^']+)': failed to load");
 
     private final Native n;
@@ -61,9 +63,9 @@ public final class BpfObject implements AutoCloseable {
         Pointer opts = Memory.allocateDirect(n.runtime, OPEN_OPTS_SIZE, true);
         opts.putLong(0, OPEN_OPTS_SIZE);
         Pointer objName = cString(n, name);
-        opts.putPointer(8, objName);
+        opts.putPointer(OPTS_OBJECT_NAME, objName);
         Pointer btfPath = btfCustomPath.map(p -> cString(n, p.toString())).orElse(null);
-        if (btfPath != null) opts.putPointer(40, btfPath);
+        if (btfPath != null) opts.putPointer(OPTS_BTF_CUSTOM_PATH, btfPath);
         LibbpfLog.clear();
         Pointer h = n.bpf.bpf_object__open_mem(buf, elf.length, opts);
         if (h == null) {

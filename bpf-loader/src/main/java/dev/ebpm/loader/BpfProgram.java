@@ -9,7 +9,8 @@ import jnr.ffi.Pointer;
 /** One program of a {@link BpfObject}; owned by the object, so it has no close of its own. */
 public final class BpfProgram {
     // libbpf 1.1 struct bpf_uprobe_opts: sz, ref_ctr_offset, bpf_cookie, retprobe, func_name.
-    private static final int UPROBE_OPTS_SIZE = 40;
+    static final int UPROBE_OPTS_SIZE = 40;
+    static final int UPROBE_OPTS_RETPROBE = 24, UPROBE_OPTS_FUNC_NAME = 32;
     private static final int O_RDONLY = 0, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
 
     private final Native n;
@@ -60,9 +61,9 @@ public final class BpfProgram {
         owner.handle();
         Pointer opts = Memory.allocateDirect(n.runtime, UPROBE_OPTS_SIZE, true);
         opts.putLong(0, UPROBE_OPTS_SIZE);
-        opts.putByte(24, (byte) (retprobe ? 1 : 0));
+        opts.putByte(UPROBE_OPTS_RETPROBE, (byte) (retprobe ? 1 : 0));
         Pointer fn = BpfObject.cString(n, function);
-        opts.putPointer(32, fn);
+        opts.putPointer(UPROBE_OPTS_FUNC_NAME, fn);
         LibbpfLog.clear();
         Pointer link = n.bpf.bpf_program__attach_uprobe_opts(handle, -1, binary, 0, opts);
         return linkOrThrow(link, (retprobe ? "uretprobe " : "uprobe ") + binary + ":" + function);

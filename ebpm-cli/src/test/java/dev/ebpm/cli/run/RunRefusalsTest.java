@@ -165,4 +165,35 @@ class RunRefusalsTest {
         assertTrue(err.startsWith("ebpm: error: running BPF programs needs root"), err);
         assertTrue(err.contains("sudo"), err);
     }
+
+    /** Runs ebpm in a private mount namespace after {@code setup} (shell) changed what is mounted there. */
+    private static CliProcess.Result inMountNamespace(String setup, String... args) throws Exception {
+        StringBuilder cmd = new StringBuilder(setup).append(" && exec '").append(Path.of(System.getProperty("java.home"), "bin", "java"))
+                .append("' -cp '").append(System.getProperty("java.class.path")).append("' -Debpm.examples='")
+                .append(CliProcess.repoRoot().resolve("examples")).append("' ").append(dev.ebpm.cli.Main.class.getName());
+        for (String a : args) cmd.append(" '").append(a).append("'");
+        Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c", cmd.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        String err = new String(p.getErrorStream().readAllBytes());
+        return new CliProcess.Result(p.waitFor(), out, err);
+    }
+
+    @Test
+    void withoutKernelBtfSaysToPassBtf() throws Exception {
+        // hide /sys/kernel/btf in a private mount namespace: the kernel of a distribution without BTF
+        CliProcess.Result r = inMountNamespace("mount -t tmpfs none /sys/kernel/btf", "run", "sigsnoop", "--duration", "0.5");
+        assertOneLineError(r, "this kernel has no BTF at /sys/kernel/btf/vmlinux", "--btf FILE");
+        CliProcess.Result withFile = inMountNamespace("cp /sys/kernel/btf/vmlinux /tmp/ebpm-test-vmlinux && mount -t tmpfs none /sys/kernel/btf",
+                "run", "--btf", "/tmp/ebpm-test-vmlinux", "sigsnoop", "--duration", "0.5");
+        assertEquals(0, withFile.exitCode(), "with --btf the same run works: " + withFile.stderr());
+    }
+
+    @Test
+    void tracefsIsMountedWhenMissing() throws Exception {
+        // a namespace where tracefs is not mounted anywhere: ebpm mounts it itself, as bpftool does
+        CliProcess.Result r = inMountNamespace("umount -l /sys/kernel/tracing 2>/dev/null; umount -l /sys/kernel/debug/tracing 2>/dev/null; "
+                + "! mountpoint -q /sys/kernel/tracing", "run", "--verbose", "sigsnoop", "--duration", "0.5");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("mounted tracefs at /sys/kernel/tracing"), r.stderr());
+    }
 }
