@@ -42,6 +42,18 @@ public final class SharedMemory {
         return unsafe.getLong(address);
     }
 
+    public int getInt(long address) {
+        return unsafe.getInt(address);
+    }
+
+    public short getShort(long address) {
+        return unsafe.getShort(address);
+    }
+
+    public byte getByte(long address) {
+        return unsafe.getByte(address);
+    }
+
     /** A store that earlier loads and stores cannot move below (smp_store_release). */
     public void putLongRelease(long address, long value) {
         unsafe.storeFence();

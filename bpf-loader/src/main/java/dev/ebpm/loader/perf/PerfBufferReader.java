@@ -5,9 +5,8 @@ import dev.ebpm.loader.BpfMap;
 import dev.ebpm.loader.RecordHandler;
 import dev.ebpm.loader.internal.Mmap;
 import dev.ebpm.loader.internal.Native;
+import dev.ebpm.loader.internal.SharedMemory;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -30,7 +29,7 @@ public final class PerfBufferReader implements AutoCloseable {
     private static final int PERF_RECORD_LOST = 2, PERF_RECORD_SAMPLE = 9;
     private static final int ATTR_SIZE = 112; // PERF_ATTR_SIZE_VER5
     private static final int DATA_HEAD = 1024, DATA_TAIL = 1032;
-    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final SharedMemory MEMORY = SharedMemory.get();
 
     private final Native n;
     private final String name;
@@ -41,6 +40,9 @@ public final class PerfBufferReader implements AutoCloseable {
         final int fd;
         final Mmap mmap;
         final ByteBuffer buf;
+        final long headAddress;
+        final long tailAddress;
+        final long dataAddress;
         final int dataOffset;
         final int dataSize;
 
@@ -48,6 +50,9 @@ public final class PerfBufferReader implements AutoCloseable {
             this.fd = fd;
             this.mmap = mmap;
             this.buf = mmap.buffer();
+            this.headAddress = mmap.address() + DATA_HEAD;
+            this.tailAddress = mmap.address() + DATA_TAIL;
+            this.dataAddress = mmap.address() + dataOffset;
             this.dataOffset = dataOffset;
             this.dataSize = dataSize;
         }
@@ -131,29 +136,30 @@ public final class PerfBufferReader implements AutoCloseable {
     }
 
     private int drain(CpuRing r, RecordHandler handler) {
-        ByteBuffer b = r.buf;
-        long head = (long) LONGS.getAcquire(b, DATA_HEAD);
-        long tail = (long) LONGS.get(b, DATA_TAIL);
+        // As in RingBufferReader: head, tail and record headers through Unsafe on the mapping's
+        // address (acquire on data_head, release on data_tail), not ByteBuffer views.
+        long head = MEMORY.getLongAcquire(r.headAddress);
+        long tail = MEMORY.getLong(r.tailAddress);
         int delivered = 0;
         long mask = r.dataSize - 1L;
         while (tail < head) {
             int at = (int) (tail & mask);
             // the 8-byte header never wraps: records are 8-byte aligned and the ring is a power of two
-            int type = b.getInt(r.dataOffset + at);
-            int size = b.getShort(r.dataOffset + at + 6) & 0xffff;
+            long header = MEMORY.getLong(r.dataAddress + at); // u32 type, u16 misc, u16 size: one load (little-endian hosts)
+            int type = (int) header;
+            int size = (int) (header >>> 48);
             if (size == 0) break;
-            ByteBuffer rec = b;
+            ByteBuffer rec = r.buf;
             int recOffset = r.dataOffset + at;
             if (at + size > r.dataSize) { // wraps: copy the two pieces into scratch
                 int first = r.dataSize - at;
-                scratch.clear();
-                for (int i = 0; i < first; i++) scratch.put(i, b.get(r.dataOffset + at + i));
-                for (int i = 0; i < size - first; i++) scratch.put(first + i, b.get(r.dataOffset + i));
+                for (int i = 0; i < first; i++) scratch.put(i, MEMORY.getByte(r.dataAddress + at + i));
+                for (int i = 0; i < size - first; i++) scratch.put(first + i, MEMORY.getByte(r.dataAddress + i));
                 rec = scratch;
                 recOffset = 0;
             }
             if (type == PERF_RECORD_SAMPLE) {
-                int rawSize = rec.getInt(recOffset + 8);
+                int rawSize = rec == scratch ? rec.getInt(8) : MEMORY.getInt(r.dataAddress + at + 8);
                 handler.onRecord(rec, recOffset + 12, rawSize);
                 delivered++;
             } else if (type == PERF_RECORD_LOST) {
@@ -161,7 +167,7 @@ public final class PerfBufferReader implements AutoCloseable {
             }
             tail += size;
         }
-        LONGS.setRelease(b, DATA_TAIL, tail);
+        MEMORY.putLongRelease(r.tailAddress, tail);
         return delivered;
     }
 
