@@ -103,10 +103,12 @@ public final class DirectoryHub implements Hub {
         Path p = dir.resolve(pkg.value());
         try {
             if (!Files.isDirectory(p) || !hasContent(p)) return Optional.empty();
-            Path file = p.resolve(StaticManifests.APP_WASM);
-            if (!Files.isRegularFile(file)) {
-                file = p.resolve(StaticManifests.PACKAGE_JSON);
-                if (builder != null) file = builder.apply(p);
+            Path file;
+            if (builder != null) {
+                file = builder.apply(p); // the builder decides: rebuilds stale artifacts, WASM ones included
+            } else {
+                file = p.resolve(StaticManifests.APP_WASM);
+                if (!Files.isRegularFile(file)) file = p.resolve(StaticManifests.PACKAGE_JSON);
             }
             if (!Files.isRegularFile(file)) return Optional.empty();
             UnpackedPackage up = packageAt(p, pkg, file);

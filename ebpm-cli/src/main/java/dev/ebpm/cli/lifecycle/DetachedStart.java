@@ -41,9 +41,10 @@ public final class DetachedStart {
         PackageLocator.Located located = prepared.located();
         String id = RunId.random();
         RunDirectory dir = RunDirectory.create(storeRoot, id);
+        Path pinned = dir.pin(located); // the runner loads these verified bytes, not the name again
         try (LocalStore store = LocalStore.open(storeRoot)) {
             store.runs().insert(RunRecord.starting(id, located.name(), version(located), located.isWasm() ? "wasm" : "bpf",
-                    cmd.detachedWords(), Reconciler.currentUid(), dir.events().toString()));
+                    cmd.detachedWords(pinned.toString()), Reconciler.currentUid(), dir.events().toString()));
             Process runner;
             try {
                 runner = new ProcessBuilder(command(storeRoot, id))

@@ -31,6 +31,30 @@ public record RunDirectory(Path dir, String id) {
         return d;
     }
 
+    /**
+     * Writes the package exactly as the CLI located and verified it into this run's directory, so
+     * the runner loads those bytes and not whatever the name resolves to a moment later. Returns the
+     * path the runner is given as PKG: NAME.skel.json beside NAME.bpf.o, or NAME.wasm.
+     */
+    public Path pin(dev.ebpm.cli.run.PackageLocator.Located located) {
+        String stem = located.name().replaceAll("[^A-Za-z0-9_-]", "_");
+        Path pkgDir = dir.resolve("package");
+        try {
+            java.nio.file.Files.createDirectories(pkgDir);
+            if (located.isWasm()) {
+                Path wasm = pkgDir.resolve(stem + ".wasm");
+                java.nio.file.Files.write(wasm, located.wasm());
+                return wasm;
+            }
+            java.nio.file.Files.write(pkgDir.resolve(stem + ".bpf.o"), located.decoded().elf());
+            Path skel = pkgDir.resolve(stem + ".skel.json");
+            java.nio.file.Files.write(skel, dev.ebpm.loader.skeleton.PackageReader.JSON.writeValueAsBytes(located.decoded().pkg().meta));
+            return skel;
+        } catch (java.io.IOException e) {
+            throw new dev.ebpm.cli.UserError("cannot write the run's package copy under " + pkgDir + ": " + e.getMessage());
+        }
+    }
+
     public Path events() {
         return dir.resolve("events.log");
     }

@@ -126,10 +126,10 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     }
 
     /**
-     * The words a detached runner parses again to run the same thing: ebpm's options, then PKG (absolute when it is
-     * a path, as the runner's directory may differ), then the package's words. --json is implied.
+     * The words a detached runner parses again to run the same thing: ebpm's options, then {@code pkgWord} (the
+     * absolute path of the package copy the CLI verified), then the package's words. --json is implied.
      */
-    public List<String> detachedWords() {
+    public List<String> detachedWords(String pkgWord) {
         List<String> w = new ArrayList<>();
         w.add("--detach");
         if (verbose) w.add("--verbose");
@@ -139,7 +139,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (ifname != null) w.addAll(List.of("--ifname", ifname));
         if (uprobeBinary != null) w.addAll(List.of("--uprobe-binary", uprobeBinary));
         if (durationSeconds != null) w.addAll(List.of("--duration", Double.toString(durationSeconds)));
-        w.add(java.nio.file.Files.exists(Path.of(pkg)) ? Path.of(pkg).toAbsolutePath().normalize().toString() : pkg);
+        w.add(pkgWord);
         w.addAll(programArgs);
         return w;
     }

@@ -188,7 +188,13 @@ class LifecycleTest {
         String id = start("sigsnoop-wasm", "-d", "2");
         JsonNode r = run(ps(store, "-a"), id);
         assertEquals("wasm", r.get("kind").asText());
-        assertEquals("[\"--detach\",\"sigsnoop-wasm\",\"-d\",\"2\"]", r.get("args").toString());
+        // the runner is given the verified copy the CLI pinned in the run's directory, then the guest's own words
+        JsonNode args = r.get("args");
+        assertEquals(4, args.size(), args.toString());
+        assertEquals("--detach", args.get(0).asText());
+        assertTrue(args.get(1).asText().endsWith("/runs/" + id + "/package/sigsnoop-wasm.wasm"), args.toString());
+        assertEquals("-d", args.get(2).asText());
+        assertEquals("2", args.get(3).asText());
         for (int i = 0; i < 200 && run(ps(store, "-a"), id).get("state").asText().equals("running"); i++) Thread.sleep(50);
         JsonNode done = run(ps(store, "-a"), id);
         assertEquals("exited", done.get("state").asText(), done.toString());
