@@ -39,7 +39,7 @@ public final class FeatureProbe {
         out.add(new Check("mounts", "tracefs", KernelSupport.tracefsPath().isPresent(),
                 KernelSupport.tracefsPath().map(Path::toString).orElse("not mounted (ebpm mounts it at /sys/kernel/tracing when a tracepoint needs it)")));
         out.add(new Check("mounts", "bpffs", KernelSupport.isBpffsMounted(),
-                KernelSupport.isBpffsMounted() ? "/sys/fs/bpf" : "not mounted (ebpm mounts it at /sys/fs/bpf when it pins)"));
+                KernelSupport.isBpffsMounted() ? "/sys/fs/bpf" : "not mounted (ebpm pins nothing there; bpftool needs it: mount -t bpf bpf /sys/fs/bpf)"));
         if (!root) return out;
         mapType(out, n, "ring buffer", 27);
         mapType(out, n, "perf event array", 4);

@@ -131,18 +131,6 @@ public final class KernelSupport {
         return Optional.of("mounted tracefs at " + TRACEFS);
     }
 
-    /** Mounts bpffs at /sys/fs/bpf if it is not there yet. */
-    public static Optional<String> ensureBpffs() {
-        if (isBpffsMounted()) return Optional.empty();
-        int rc = Native.get().libc.mount("bpf", BPFFS.toString(), "bpf", 0, null);
-        if (rc != 0) {
-            int errno = Native.get().errno();
-            throw new BpfException("bpffs is not mounted and mounting it at " + BPFFS + " failed: "
-                    + Native.get().strerror(errno) + " (run as root, or: mount -t bpf bpf " + BPFFS + ")");
-        }
-        return Optional.of("mounted bpffs at " + BPFFS);
-    }
-
     public static boolean isBpffsMounted() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
@@ -161,7 +149,8 @@ public final class KernelSupport {
         return idx;
     }
 
-    public static int onlineCpuCount() {
+    /** Possible CPUs (not online ones): the number of values a per-CPU map holds per key. */
+    public static int possibleCpuCount() {
         return Native.get().bpf.libbpf_num_possible_cpus();
     }
 }

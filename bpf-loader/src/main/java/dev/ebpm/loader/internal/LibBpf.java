@@ -38,11 +38,9 @@ public interface LibBpf {
     @SaveError Pointer bpf_program__attach(Pointer prog);
     @SaveError Pointer bpf_program__attach_uprobe_opts(Pointer prog, int pid, String binaryPath, long funcOffset, @In Pointer opts);
     @SaveError Pointer bpf_program__attach_xdp(Pointer prog, int ifindex);
-    @SaveError Pointer bpf_program__attach_tracepoint(Pointer prog, String category, String name);
     @SaveError Pointer bpf_program__attach_cgroup(Pointer prog, int cgroupFd);
 
     @SaveError int bpf_link__destroy(Pointer link);
-    int bpf_link__fd(Pointer link);
 
     String bpf_map__name(Pointer map);
     int bpf_map__fd(Pointer map);

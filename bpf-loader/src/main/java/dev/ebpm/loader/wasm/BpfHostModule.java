@@ -271,7 +271,7 @@ final class BpfHostModule implements AutoCloseable {
         boolean perCpu = t == BpfMap.TYPE_PERCPU_HASH || t == BpfMap.TYPE_PERCPU_ARRAY
                 || t == 10 /* LRU_PERCPU_HASH */ || t == 21 /* PERCPU_CGROUP_STORAGE */;
         if (!perCpu) return m.valueSize();
-        return ((m.valueSize() + 7) & ~7) * KernelSupport.onlineCpuCount();
+        return ((m.valueSize() + 7) & ~7) * KernelSupport.possibleCpuCount();
     }
 
     private int mapOperate(Instance inst, int fd, int cmd, long key, long value, long nextKey, long flags) {
