@@ -306,7 +306,6 @@ public final class SkeletonRunner implements AutoCloseable {
         RecordHandler handler = new RecordHandler() {
             @Override
             public void onRecord(ByteBuffer buffer, int offset, int length) {
-                events.incrementAndGet();
                 formatter.format(buffer, offset, length, sink);
             }
 
@@ -333,9 +332,12 @@ public final class SkeletonRunner implements AutoCloseable {
         if (sink.length() > 0) sink.writeTo(out);
     }
 
+    /** Drains every buffer; the event count is published once per drain, not per event (it is read by other threads). */
     private void drain(RecordHandler handler) {
-        for (RingBufferReader r : ringBuffers) r.drain(handler);
-        for (PerfBufferReader r : perfBuffers) r.drain(handler);
+        long n = 0;
+        for (RingBufferReader r : ringBuffers) n += r.drain(handler);
+        for (PerfBufferReader r : perfBuffers) n += r.drain(handler);
+        if (n > 0) events.addAndGet(n);
     }
 
     /** Asks {@link #run} to return; callable from any thread (a signal handler, a stop request). */
