@@ -53,12 +53,7 @@ public record IndexSignature(Fingerprint key, long version, Instant expires, Str
     }
 
     public byte[] toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("algorithm", PublicKey.ALGORITHM);
-        m.put("key", key.hex());
-        m.put("signature", SignedJson.base64(signature));
-        m.put("signed", new java.util.TreeMap<>(statement(version, expires, indexSha256)));
-        return SignedJson.canonical(m);
+        return SignedJson.envelope(key, signature, statement(version, expires, indexSha256));
     }
 
     public String toJsonString() {
@@ -67,12 +62,8 @@ public record IndexSignature(Fingerprint key, long version, Instant expires, Str
 
     public static IndexSignature parse(byte[] json) {
         String what = "index signature";
-        JsonNode n = SignedJson.read(json, what);
-        String alg = SignedJson.text(n, "algorithm", what);
-        if (!PublicKey.ALGORITHM.equals(alg)) throw new TrustException(what + ": unsupported algorithm \"" + alg + "\"");
-        JsonNode s = n.get("signed");
-        if (s == null || !s.isObject()) throw new TrustException(what + ": field \"signed\" missing");
-        if (!TYPE.equals(SignedJson.text(s, "type", what))) throw new TrustException(what + ": not an index signature");
+        SignedJson.Envelope env = SignedJson.readEnvelope(json, what, TYPE, "an index signature");
+        JsonNode s = env.signed();
         JsonNode v = s.get("version");
         if (v == null || !v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 1) throw new TrustException(what + ": \"version\" must be a positive integer");
         Instant exp;
@@ -83,6 +74,6 @@ public record IndexSignature(Fingerprint key, long version, Instant expires, Str
         }
         String sha = SignedJson.text(s, "index_sha256", what);
         if (!Digests.isSha256Hex(sha)) throw new TrustException(what + ": index_sha256 is not a SHA-256");
-        return new IndexSignature(new Fingerprint(SignedJson.text(n, "key", what)), v.asLong(), exp, sha, SignedJson.base64(n, "signature", what));
+        return new IndexSignature(env.key(), v.asLong(), exp, sha, env.signature());
     }
 }

@@ -60,12 +60,7 @@ public record SignatureEnvelope(String algorithm, Fingerprint key, String name, 
     }
 
     public byte[] toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("algorithm", algorithm);
-        m.put("key", key.hex());
-        m.put("signature", SignedJson.base64(signature));
-        m.put("signed", new java.util.TreeMap<>(statement(name, version, manifestSha256)));
-        return SignedJson.canonical(m);
+        return SignedJson.envelope(key, signature, statement(name, version, manifestSha256));
     }
 
     public String toJsonString() {
@@ -74,22 +69,12 @@ public record SignatureEnvelope(String algorithm, Fingerprint key, String name, 
 
     public static SignatureEnvelope parse(byte[] json) {
         String what = "package signature";
-        JsonNode n = SignedJson.read(json, what);
-        String alg = SignedJson.text(n, "algorithm", what);
-        if (!PublicKey.ALGORITHM.equals(alg)) throw new TrustException(what + ": unsupported algorithm \"" + alg + "\" (ebpm uses ed25519)");
-        JsonNode s = n.get("signed");
-        if (s == null || !s.isObject()) throw new TrustException(what + ": field \"signed\" missing");
-        if (!TYPE.equals(SignedJson.text(s, "type", what))) throw new TrustException(what + ": not a package signature (type \"" + s.path("type").asText() + "\")");
+        SignedJson.Envelope e = SignedJson.readEnvelope(json, what, TYPE, "a package signature");
+        JsonNode s = e.signed();
         String sha = SignedJson.text(s, "manifest_sha256", what);
         if (!Digests.isSha256Hex(sha)) throw new TrustException(what + ": manifest_sha256 is not a SHA-256");
-        Fingerprint fp;
-        try {
-            fp = new Fingerprint(SignedJson.text(n, "key", what));
-        } catch (TrustException e) {
-            throw new TrustException(what + ": " + e.getMessage());
-        }
-        return new SignatureEnvelope(alg, fp, SignedJson.text(s, "name", what), SignedJson.text(s, "version", what), sha,
-                SignedJson.base64(n, "signature", what));
+        return new SignatureEnvelope(PublicKey.ALGORITHM, e.key(), SignedJson.text(s, "name", what), SignedJson.text(s, "version", what), sha,
+                e.signature());
     }
 
     public static SignatureEnvelope parse(String json) {

@@ -72,4 +72,36 @@ final class SignedJson {
     static String base64(byte[] b) {
         return Base64.getEncoder().encodeToString(b);
     }
+
+    /** Writes a signature envelope: algorithm, signing key, signature, and the signed statement itself. */
+    static byte[] envelope(Fingerprint key, byte[] signature, Map<String, ?> statement) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("algorithm", PublicKey.ALGORITHM);
+        m.put("key", key.hex());
+        m.put("signature", base64(signature));
+        m.put("signed", new java.util.TreeMap<>(statement));
+        return canonical(m);
+    }
+
+    /** An envelope's common parts, checked: the signing key, the signature, and the statement of the expected type. */
+    record Envelope(Fingerprint key, byte[] signature, JsonNode signed) {}
+
+    /** Reads an envelope whose statement must have {@code type}; {@code typeName} names it in errors ("a package signature"). */
+    static Envelope readEnvelope(byte[] json, String what, String type, String typeName) {
+        JsonNode n = read(json, what);
+        String alg = text(n, "algorithm", what);
+        if (!PublicKey.ALGORITHM.equals(alg)) throw new TrustException(what + ": unsupported algorithm \"" + alg + "\" (ebpm uses ed25519)");
+        JsonNode s = n.get("signed");
+        if (s == null || !s.isObject()) throw new TrustException(what + ": field \"signed\" missing");
+        if (!type.equals(text(s, "type", what))) {
+            throw new TrustException(what + ": not " + typeName + " (type \"" + s.path("type").asText() + "\")");
+        }
+        Fingerprint fp;
+        try {
+            fp = new Fingerprint(text(n, "key", what));
+        } catch (TrustException e) {
+            throw new TrustException(what + ": " + e.getMessage());
+        }
+        return new Envelope(fp, base64(n, "signature", what), s);
+    }
 }
