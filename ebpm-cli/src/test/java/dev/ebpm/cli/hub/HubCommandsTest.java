@@ -1,22 +1,19 @@
 package dev.ebpm.cli.hub;
 
+import dev.ebpm.cli.CliProcess;
+import dev.ebpm.cli.InProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ebpm.cli.Main;
 import dev.ebpm.hub.HubServer;
 import dev.ebpm.hub.HubStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The hub commands in-process against a real hub server on loopback: what a user reads, and exit codes. */
 class HubCommandsTest {
@@ -46,28 +43,8 @@ class HubCommandsTest {
     }
 
     Run ebpm(String... args) {
-        CommandLine cl = Main.commandLine();
-        for (Class<?> c : HubCommands.ALL) {
-            // Main registers them now; keep working with a Main that does not
-            if (!cl.getSubcommands().containsKey(c.getAnnotation(CommandLine.Command.class).name())) cl.addSubcommand(c);
-        }
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            String[] all = new String[args.length + 2];
-            System.arraycopy(args, 0, all, 0, args.length);
-            all[args.length] = "--store";
-            all[args.length + 1] = tmp.resolve("store").toString();
-            int code = cl.execute(all);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        CliProcess.Result r = InProcess.execute(InProcess.withStore(tmp.resolve("store").toString(), args));
+        return new Run(r.exitCode(), r.stdout(), r.stderr());
     }
 
     Path packageDir(String version) throws Exception {

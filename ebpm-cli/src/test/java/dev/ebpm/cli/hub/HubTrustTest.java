@@ -1,12 +1,13 @@
 package dev.ebpm.cli.hub;
 
+import dev.ebpm.cli.CliProcess;
+import dev.ebpm.cli.InProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.ebpm.cli.Main;
 import dev.ebpm.hub.HubMain;
 import dev.ebpm.hub.HubServer;
 import dev.ebpm.hub.HubStore;
@@ -17,11 +18,9 @@ import dev.ebpm.pkg.trust.SecretKeyFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -98,32 +97,8 @@ class HubTrustTest {
     }
 
     Run ebpm(String store, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            String[] all;
-            if (args[0].equals("run")) {
-                // run's own options go before PKG
-                all = new String[args.length + 1];
-                all[0] = "run";
-                all[1] = "--store=" + tmp.resolve(store);
-                System.arraycopy(args, 1, all, 2, args.length - 1);
-            } else {
-                all = new String[args.length + 2];
-                System.arraycopy(args, 0, all, 0, args.length);
-                all[args.length] = "--store";
-                all[args.length + 1] = tmp.resolve(store).toString();
-            }
-            int code = Main.commandLine().execute(all);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        CliProcess.Result r = InProcess.execute(InProcess.withStore(tmp.resolve(store).toString(), args));
+        return new Run(r.exitCode(), r.stdout(), r.stderr());
     }
 
     Run ok(String store, String... args) {

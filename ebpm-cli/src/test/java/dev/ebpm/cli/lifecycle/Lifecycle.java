@@ -1,13 +1,10 @@
 package dev.ebpm.cli.lifecycle;
 
+import dev.ebpm.cli.InProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebpm.cli.CliProcess;
-import dev.ebpm.cli.Main;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -27,20 +24,9 @@ final class Lifecycle {
     }
 
     /** Runs one ebpm command line in-process, capturing what it prints. */
-    static synchronized CliProcess.Result ebpm(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.execute(args);
-            return new CliProcess.Result(code, o.toString(StandardCharsets.UTF_8).strip(), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static CliProcess.Result ebpm(String... args) {
+        CliProcess.Result r = InProcess.execute(args);
+        return new CliProcess.Result(r.exitCode(), r.stdout().strip(), r.stderr());
     }
 
     static JsonNode ps(Path store, String... more) throws IOException {

@@ -1,19 +1,17 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.CliProcess;
+import dev.ebpm.cli.InProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ebpm.cli.Main;
 import dev.ebpm.pkg.Digests;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The store commands through the real picocli setup of Main, in-process. */
 class StoreCommandsTest {
@@ -22,24 +20,8 @@ class StoreCommandsTest {
     }
 
     static Result ebpm(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            CommandLine cl = Main.commandLine();
-            for (Class<?> c : StoreCommands.ALL) {
-                String name = c.getAnnotation(CommandLine.Command.class).name();
-                if (!cl.getSubcommands().containsKey(name)) cl.addSubcommand(c);
-            }
-            int exit = cl.execute(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        CliProcess.Result r = InProcess.execute(args);
+        return new Result(r.exitCode(), r.stdout(), r.stderr());
     }
 
     static Path packageDir(Path dir, String name, String version) throws Exception {

@@ -1,15 +1,15 @@
 package dev.ebpm.cli.trust;
 
+import dev.ebpm.cli.CliProcess;
+import dev.ebpm.cli.InProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ebpm.cli.Main;
 import dev.ebpm.pkg.Digests;
 import dev.ebpm.pkg.PackageArchive;
 import dev.ebpm.pkg.trust.SignatureEnvelope;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,36 +33,12 @@ class TrustCommandsTest {
     Path dist;
 
     static Result ebpm(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.commandLine().execute(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        CliProcess.Result r = InProcess.execute(args);
+        return new Result(r.exitCode(), r.stdout(), r.stderr());
     }
 
     Result ebpmS(String... args) {
-        if (args[0].equals("run")) {
-            // everything after run's PKG belongs to the package
-            String[] all = new String[args.length + 2];
-            all[0] = "run";
-            all[1] = "--store";
-            all[2] = store.toString();
-            System.arraycopy(args, 1, all, 3, args.length - 1);
-            return ebpm(all);
-        }
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--store";
-        all[args.length + 1] = store.toString();
-        return ebpm(all);
+        return ebpm(InProcess.withStore(store.toString(), args));
     }
 
     Result ok(String... args) {
