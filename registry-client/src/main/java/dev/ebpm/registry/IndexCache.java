@@ -4,10 +4,8 @@ import dev.ebpm.pkg.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -63,16 +61,6 @@ public final class IndexCache {
     }
 
     private static void replace(Path target, byte[] data) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), ".idx-", ".tmp");
-        try {
-            Files.write(tmp, data);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        dev.ebpm.pkg.AtomicFiles.replace(target, data);
     }
 }

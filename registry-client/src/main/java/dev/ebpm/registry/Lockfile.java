@@ -9,10 +9,8 @@ import dev.ebpm.pkg.PackageName;
 import dev.ebpm.pkg.Version;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -84,19 +82,7 @@ public final class Lockfile {
             arr.addObject().put("name", e.name().value()).put("version", e.version().toString()).put("sha256", e.sha256()).put("hub", e.hub());
         }
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".ebpm-lock-", ".tmp");
-            try {
-                Files.write(tmp, IndexDocument.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root));
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            dev.ebpm.pkg.AtomicFiles.replace(file, IndexDocument.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

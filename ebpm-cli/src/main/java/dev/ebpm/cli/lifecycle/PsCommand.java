@@ -131,20 +131,6 @@ public final class PsCommand implements Callable<Integer> {
     }
 
     private static void table(List<List<String>> rows) {
-        List<List<String>> all = new ArrayList<>();
-        all.add(List.of("ID", "PACKAGE", "PID", "UPTIME", "PROGS", "EVENTS", "STATE", "ATTACHED"));
-        all.addAll(rows);
-        int[] w = new int[8];
-        for (List<String> r : all) for (int i = 0; i < r.size(); i++) w[i] = Math.max(w[i], r.get(i).length());
-        StringBuilder b = new StringBuilder();
-        for (List<String> r : all) {
-            for (int i = 0; i < r.size(); i++) {
-                b.append(r.get(i));
-                if (i < r.size() - 1) b.append(" ".repeat(w[i] - r.get(i).length() + 2));
-            }
-            b.append('\n');
-        }
-        System.out.print(b);
-        System.out.flush();
+        dev.ebpm.cli.TextTable.print(System.out, List.of("ID", "PACKAGE", "PID", "UPTIME", "PROGS", "EVENTS", "STATE", "ATTACHED"), rows);
     }
 }

@@ -89,7 +89,7 @@ public final class InfoCommand implements Callable<Integer> {
         for (Map.Entry<String, PackageManifest.FileEntry> f : m.files().entrySet()) {
             rows.add(List.of("    sha256:" + f.getValue().sha256(), Long.toString(f.getValue().size()), f.getKey()));
         }
-        StoreOutput.table(System.out, List.of("    DIGEST", "SIZE", "PATH"), rows);
+        dev.ebpm.cli.TextTable.print(System.out, List.of("    DIGEST", "SIZE", "PATH"), rows);
         return 0;
     }
 

@@ -41,7 +41,7 @@ public final class ListCommand implements Callable<Integer> {
                     StoreOutput.when(v), v.signatureStatus() == null ? "-" : v.signatureStatus(),
                     v.source() == null ? "-" : v.source().toString()));
         }
-        StoreOutput.table(System.out, List.of("NAME", " VERSION", "KIND", "SIZE", "INSTALLED", "SIGNATURE", "SOURCE"), rows);
+        dev.ebpm.cli.TextTable.print(System.out, List.of("NAME", " VERSION", "KIND", "SIZE", "INSTALLED", "SIGNATURE", "SOURCE"), rows);
         return 0;
     }
 }

@@ -7,8 +7,6 @@ import dev.ebpm.store.InstalledVersion;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -44,24 +42,5 @@ final class StoreOutput {
         m.put("signature", v.signatureStatus());
         m.put("allow_unsigned", v.allowUnsigned());
         return m;
-    }
-
-    /** Left-aligned columns separated by two spaces; the last column is not padded. */
-    static void table(PrintStream out, List<String> header, List<List<String>> rows) {
-        List<List<String>> all = new ArrayList<>();
-        all.add(header);
-        all.addAll(rows);
-        int[] w = new int[header.size()];
-        for (List<String> r : all) for (int i = 0; i < r.size(); i++) w[i] = Math.max(w[i], r.get(i).length());
-        StringBuilder b = new StringBuilder();
-        for (List<String> r : all) {
-            for (int i = 0; i < r.size(); i++) {
-                b.append(r.get(i));
-                if (i < r.size() - 1) b.append(" ".repeat(w[i] - r.get(i).length() + 2));
-            }
-            b.append('\n');
-        }
-        out.print(b);
-        out.flush();
     }
 }

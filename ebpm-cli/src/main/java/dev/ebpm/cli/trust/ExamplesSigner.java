@@ -13,10 +13,8 @@ import dev.ebpm.registry.DirectoryHub;
 import dev.ebpm.registry.HubConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -109,18 +107,7 @@ public final class ExamplesSigner {
     }
 
     private static void replace(Path target, byte[] bytes) throws IOException {
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            tmp.toFile().setReadable(true, false);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        dev.ebpm.pkg.AtomicFiles.replace(target, bytes);
+        target.toFile().setReadable(true, false); // the signatures and built-in keys are for every user to read
     }
 }
