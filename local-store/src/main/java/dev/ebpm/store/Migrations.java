@@ -133,7 +133,11 @@ public final class Migrations {
                       verified_at  INTEGER NOT NULL
                     )""",
                     "ALTER TABLE installs ADD COLUMN signature TEXT", // the package signature envelope (JSON), or null
-                    "ALTER TABLE installs ADD COLUMN trust_source TEXT")));
+                    "ALTER TABLE installs ADD COLUMN trust_source TEXT")),
+            new Step(5, "runs: the runner's process start, so that a reused pid is never taken for it", List.of(
+                    // "BOOT_ID:STARTTIME" (boot id, and start time in clock ticks from /proc/PID/stat): fixed at fork,
+                    // unchanged by exec, different for any later process with the same pid
+                    "ALTER TABLE runs ADD COLUMN pid_start TEXT")));
 
     /** The schema version this build writes. */
     public static final int LATEST = STEPS.get(STEPS.size() - 1).version();

@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param args         the words the runner re-parses: ebpm's run options, the package, the package's own options
  * @param pid          the runner's process id (null before it is spawned)
+ * @param pidStart     which process that pid was: boot id and start time ("BOOT_ID:TICKS"); null in rows written
+ *                     before schema v5, which are matched by command line instead
  * @param state        see {@link RunState}
  * @param exitCode     the runner's exit status when it recorded one (a WASM guest's own status)
  * @param signal       the signal that ended the run ("TERM", "KILL"), when known
@@ -21,6 +23,7 @@ public record RunRecord(
         String kind,
         List<String> args,
         Long pid,
+        String pidStart,
         int uid,
         Instant startedAt,
         Instant endedAt,
@@ -39,7 +42,7 @@ public record RunRecord(
     /** A new run, before its runner exists. */
     public static RunRecord starting(String id, String packageName, String version, String kind, List<String> args,
             int uid, String logPath) {
-        return new RunRecord(id, packageName, version, kind, args, null, uid, Instant.now(), null, RunState.STARTING,
+        return new RunRecord(id, packageName, version, kind, args, null, null, uid, Instant.now(), null, RunState.STARTING,
                 null, null, null, logPath, List.of());
     }
 }

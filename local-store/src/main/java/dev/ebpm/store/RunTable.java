@@ -20,7 +20,7 @@ import java.util.Optional;
 public final class RunTable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
-    private static final String COLUMNS = "id, package, version, kind, args, pid, uid, started_at, ended_at, state, exit_code, signal, error, log_path, attach_points";
+    private static final String COLUMNS = "id, package, version, kind, args, pid, pid_start, uid, started_at, ended_at, state, exit_code, signal, error, log_path, attach_points";
 
     private final LocalStore store;
 
@@ -29,8 +29,8 @@ public final class RunTable {
     }
 
     public void insert(RunRecord r) {
-        update("INSERT INTO runs(" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                r.id(), r.packageName(), r.version(), r.kind(), json(r.args()), r.pid(), r.uid(), text(r.startedAt()),
+        update("INSERT INTO runs(" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                r.id(), r.packageName(), r.version(), r.kind(), json(r.args()), r.pid(), r.pidStart(), r.uid(), text(r.startedAt()),
                 text(r.endedAt()), r.state().id(), r.exitCode(), r.signal(), r.error(), r.logPath(), json(r.attachPoints()));
     }
 
@@ -44,14 +44,15 @@ public final class RunTable {
         return query("SELECT " + COLUMNS + " FROM runs" + (all ? "" : " WHERE state IN ('starting', 'running')") + " ORDER BY started_at, id");
     }
 
-    public void setPid(String id, long pid) {
-        update("UPDATE runs SET pid = ? WHERE id = ?", pid, id);
+    /** Records the runner's process: its pid and its start ({@link RunRecord#pidStart()}, null if unknown). */
+    public void setPid(String id, long pid, String pidStart) {
+        update("UPDATE runs SET pid = ?, pid_start = ? WHERE id = ?", pid, pidStart, id);
     }
 
     /** The runner attached its programs: STARTING becomes RUNNING. False if the run is no longer STARTING. */
-    public boolean markRunning(String id, long pid, List<String> attachPoints) {
-        return update("UPDATE runs SET pid = ?, attach_points = ?, state = 'running' WHERE id = ? AND state = 'starting'",
-                pid, json(attachPoints), id) == 1;
+    public boolean markRunning(String id, long pid, String pidStart, List<String> attachPoints) {
+        return update("UPDATE runs SET pid = ?, pid_start = ?, attach_points = ?, state = 'running' WHERE id = ? AND state = 'starting'",
+                pid, pidStart, json(attachPoints), id) == 1;
     }
 
     /** Records how a live run ended; false (and nothing written) if it had already ended. */
@@ -104,7 +105,7 @@ public final class RunTable {
         int exit = rs.getInt("exit_code");
         Integer exitOrNull = rs.wasNull() ? null : exit;
         return new RunRecord(rs.getString("id"), rs.getString("package"), rs.getString("version"), rs.getString("kind"),
-                strings(rs.getString("args")), pidOrNull, rs.getInt("uid"), instant(rs.getString("started_at")),
+                strings(rs.getString("args")), pidOrNull, rs.getString("pid_start"), rs.getInt("uid"), instant(rs.getString("started_at")),
                 instant(rs.getString("ended_at")), RunState.of(rs.getString("state")), exitOrNull, rs.getString("signal"),
                 rs.getString("error"), rs.getString("log_path"), strings(rs.getString("attach_points")));
     }

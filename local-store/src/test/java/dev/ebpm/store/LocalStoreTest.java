@@ -3,6 +3,7 @@ package dev.ebpm.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,9 @@ import dev.ebpm.pkg.Version;
 import dev.ebpm.pkg.VersionRange;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -238,5 +242,31 @@ class LocalStoreTest {
         assertEquals(Path.of("/d/ebpm"), StoreLocation.resolve(null, Map.of("XDG_DATA_HOME", "/d"), "/home/u"));
         assertEquals(Path.of("/home/u/.local/share/ebpm"), StoreLocation.resolve(null, Map.of("XDG_DATA_HOME", "rel"), "/home/u"));
         assertEquals(Path.of("/home/u/.local/share/ebpm"), StoreLocation.resolve(null, Map.of(), "/home/u"));
+    }
+
+    @Test
+    void runsOfAV4StoreSurviveTheMigrationAndRecordTheRunnersStart(@TempDir Path dir) throws Exception {
+        try (LocalStore s = LocalStore.open(dir)) {
+            s.runs().insert(RunRecord.starting("0123456789ab", "sigsnoop", "1.0.0", "bpf", List.of("sigsnoop"), 0, null));
+        }
+        // turn it back into what a v4 ebpm left: no pid_start column
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(LocalStore.DATABASE));
+             Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE runs DROP COLUMN pid_start");
+            st.execute("UPDATE runs SET pid = 4242");
+            st.execute("PRAGMA user_version = 4");
+        }
+        try (LocalStore s = LocalStore.open(dir)) {
+            assertEquals(Migrations.LATEST, s.schemaVersion());
+            RunRecord old = s.runs().find("0123456789ab").orElseThrow();
+            assertEquals(4242L, old.pid());
+            assertNull(old.pidStart(), "a v4 row does not know its runner's start");
+            s.runs().setPid("0123456789ab", 4343, "boot:123");
+            assertTrue(s.runs().markRunning("0123456789ab", 4444, "boot:456", List.of("kill_entry -> tracepoint/syscalls/sys_enter_kill")));
+            RunRecord now = s.runs().find("0123456789ab").orElseThrow();
+            assertEquals(4444L, now.pid());
+            assertEquals("boot:456", now.pidStart());
+            assertEquals(RunState.RUNNING, now.state());
+        }
     }
 }

@@ -56,7 +56,7 @@ public final class DetachedStart {
                 store.runs().finish(id, RunState.FAILED, null, null, "cannot start the runner: " + e.getMessage());
                 throw new UserError("cannot start the runner process: " + e.getMessage());
             }
-            store.runs().setPid(id, runner.pid());
+            store.runs().setPid(id, runner.pid(), Reconciler.processStart(runner.pid()).orElse(null));
             return awaitAttached(store, runner, id, dir);
         }
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Brings the runs table in line with the processes that exist: a live run whose runner is gone (SIGKILL, OOM, crash)
@@ -25,21 +26,52 @@ final class Reconciler {
     private Reconciler() {
     }
 
-    /** True if {@code pid} is alive, not a zombie, and is the runner of run {@code id} (not a reused pid). */
-    static boolean isRunner(Long pid, String id) {
+    /**
+     * True if the run's recorded pid is alive, not a zombie, and is still its runner, not a later process that got
+     * the same pid. The process is known by its start ({@link #processStart}), fixed at fork: its command line would
+     * not do, as it reads empty or half-written while the runner is inside execve() (setsid, then java), and a run
+     * would be taken for dead in that instant.
+     */
+    static boolean isRunner(RunRecord r) {
+        Long pid = r.pid();
         if (pid == null || pid <= 0) return false;
         Path proc = Path.of("/proc", Long.toString(pid));
         try {
-            String stat = Files.readString(proc.resolve("stat"));
-            int close = stat.lastIndexOf(')');
-            char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+            String[] stat = statFields(Files.readString(proc.resolve("stat")));
+            char state = stat[0].charAt(0);
             if (state == 'Z' || state == 'X') return false;
+            if (r.pidStart() != null) return r.pidStart().equals(bootId() + ":" + stat[STARTTIME]);
+            // a row from before schema v5: the runner's argv names its run
             byte[] cmd = Files.readAllBytes(proc.resolve("cmdline"));
             List<String> words = Arrays.asList(new String(cmd, StandardCharsets.UTF_8).split("\0"));
-            return words.contains(RunnerCommand.NAME) && words.contains(id);
-        } catch (IOException e) {
-            return false;
+            return words.contains(RunnerCommand.NAME) && words.contains(r.id());
+        } catch (IOException | RuntimeException e) {
+            return false; // gone, or a stat line we cannot read
         }
+    }
+
+    /**
+     * Which process {@code pid} is, for good: "BOOT_ID:STARTTIME", the boot id and the start time in clock ticks
+     * since boot (/proc/PID/stat field 22). Empty if there is no such process.
+     */
+    static Optional<String> processStart(long pid) {
+        try {
+            return Optional.of(bootId() + ":" + statFields(Files.readString(Path.of("/proc", Long.toString(pid), "stat")))[STARTTIME]);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Index of starttime in {@link #statFields}, which start at field 3 (state). */
+    private static final int STARTTIME = 22 - 3;
+
+    /** The fields of a /proc/PID/stat line after "pid (comm) "; comm may hold spaces and parentheses. */
+    private static String[] statFields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    private static String bootId() throws IOException {
+        return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
     }
 
     /** The record after reconciliation (re-read if it changed). */
@@ -47,7 +79,7 @@ final class Reconciler {
         RunDirectory dir = RunDirectory.of(store.root(), r.id());
         if (r.state().live()) {
             boolean young = r.pid() == null && r.startedAt().isAfter(Instant.now().minus(NO_PID_GRACE));
-            if (young || isRunner(r.pid(), r.id())) return r;
+            if (young || isRunner(r)) return r;
             store.runs().finish(r.id(), RunState.KILLED, null, null, null);
             r = store.runs().find(r.id()).orElse(r);
         }

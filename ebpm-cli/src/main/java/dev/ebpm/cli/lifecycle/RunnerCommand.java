@@ -112,7 +112,7 @@ public final class RunnerCommand implements Callable<Integer> {
 
     private void markRunning(Path root, long pid, List<String> attachPoints) {
         try (LocalStore s = LocalStore.open(root)) {
-            if (!s.runs().markRunning(id, pid, attachPoints)) throw new UserError("run " + id + " was ended while it started");
+            if (!s.runs().markRunning(id, pid, Reconciler.processStart(pid).orElse(null), attachPoints)) throw new UserError("run " + id + " was ended while it started");
         }
     }
 

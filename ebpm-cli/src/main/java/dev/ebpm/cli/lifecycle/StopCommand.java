@@ -45,14 +45,14 @@ public final class StopCommand implements Callable<Integer> {
             long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
             List<RunRecord> left = new ArrayList<>(runs);
             while (!left.isEmpty() && System.nanoTime() < deadline) {
-                left.removeIf(r -> !Reconciler.isRunner(r.pid(), r.id()));
+                left.removeIf(r -> !Reconciler.isRunner(r));
                 if (!left.isEmpty()) sleep(20);
             }
             for (RunRecord r : left) {
-                if (!Reconciler.isRunner(r.pid(), r.id())) continue;
+                if (!Reconciler.isRunner(r)) continue;
                 ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroyForcibly);
                 long until = System.nanoTime() + 5_000_000_000L;
-                while (Reconciler.isRunner(r.pid(), r.id()) && System.nanoTime() < until) sleep(20);
+                while (Reconciler.isRunner(r) && System.nanoTime() < until) sleep(20);
                 s.runs().finish(r.id(), RunState.KILLED, null, "KILL", "did not stop within " + timeoutSeconds + " s of SIGTERM");
                 System.err.println("ebpm: run " + r.id() + " did not stop in time: killed");
             }

@@ -41,7 +41,8 @@ class LifecycleOwnerTest {
         Process p = new ProcessBuilder("python3", "-c", "import time; time.sleep(60)", RunnerCommand.NAME, id).start();
         standIns.add(p);
         try (LocalStore s = LocalStore.open(store)) {
-            s.runs().insert(new RunRecord(id, "sigsnoop", "1.0.0", "bpf", List.of("sigsnoop"), p.pid(), uid, Instant.now(), null,
+            s.runs().insert(new RunRecord(id, "sigsnoop", "1.0.0", "bpf", List.of("sigsnoop"), p.pid(),
+                    Reconciler.processStart(p.pid()).orElseThrow(), uid, Instant.now(), null,
                     RunState.RUNNING, null, null, null, null, List.of()));
         }
         return id;
