@@ -5,10 +5,10 @@
 # are varied through EBPM_RUNNER_JAVA_OPTS (unset: ebpm's defaults).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(cd "$here/../.." && pwd)"
+. "$root/bench/lib.sh"
 rounds=${ROUNDS:-5}
 out="$root/bench/.out/lifecycle"; mkdir -p "$out"
-jar="$root/ebpm-cli/target/ebpm.jar"
-[ -f "$jar" ] || (cd "$root" && mvn -q -B -DskipTests package -pl ebpm-cli -am)
+need_ebpm_jar
 ebpm() { java -Debpm.examples="$root/examples" -Debpm.repo="$root" -jar "$jar" "$@"; }
 export EBPM_HOME="$out/store"; rm -rf "$EBPM_HOME"
 ebpm run --duration 0 sigsnoop >/dev/null 2>&1 || true   # builds examples/sigsnoop once

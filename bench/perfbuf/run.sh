@@ -4,13 +4,11 @@
 # that full buffer is timed (best of rounds). Prints both rates and the ratio.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(cd "$here/../.." && pwd)"
+. "$root/bench/lib.sh"
 pages=${PAGES:-8192}; triggers=${TRIGGERS:-600}; rounds=${ROUNDS:-15}
 out="$root/bench/.out/perfbuf"; mkdir -p "$out"
-jar="$root/ebpm-cli/target/ebpm.jar"
-[ -f "$jar" ] || (cd "$root" && mvn -q -B -DskipTests package -pl ebpm-cli -am)
-mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
-[ -f "$out/vmlinux.h" ] || bpftool btf dump file /sys/kernel/btf/vmlinux format c > "$out/vmlinux.h"
-clang -target bpf -g -O2 -D__TARGET_ARCH_x86 -I"$out" -c "$here/perfbench.bpf.c" -o "$out/perfbench.bpf.o"
+need_ebpm_jar
+bpf_object "$here/perfbench.bpf.c" "$out"
 gcc -O2 -o "$out/consumer" "$here/consumer.c" -lbpf
 javac -d "$out/classes" -cp "$jar" "$here/PerfBench.java"
 read -r n_native t_native l_native < <("$out/consumer" "$out/perfbench.bpf.o" "$pages" "$triggers" "$rounds")

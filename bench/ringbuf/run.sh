@@ -3,13 +3,11 @@
 # events, one run. Prints both rates and the ratio (goal: Java >= 0.9 of native).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(cd "$here/../.." && pwd)"
+. "$root/bench/lib.sh"
 events=${EVENTS:-3000000}; rounds=${ROUNDS:-9}
 out="$root/bench/.out/ringbuf"; mkdir -p "$out"
-jar="$root/ebpm-cli/target/ebpm.jar"
-[ -f "$jar" ] || (cd "$root" && mvn -q -B -DskipTests package -pl ebpm-cli -am)
-mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
-[ -f "$out/vmlinux.h" ] || bpftool btf dump file /sys/kernel/btf/vmlinux format c > "$out/vmlinux.h"
-clang -target bpf -g -O2 -D__TARGET_ARCH_x86 -I"$out" -c "$here/ringbench.bpf.c" -o "$out/ringbench.bpf.o"
+need_ebpm_jar
+bpf_object "$here/ringbench.bpf.c" "$out"
 gcc -O2 -o "$out/consumer" "$here/consumer.c" -lbpf
 javac -d "$out/classes" -cp "$jar" "$here/RingBench.java"
 read -r n_native t_native < <("$out/consumer" "$out/ringbench.bpf.o" "$events" "$rounds")

@@ -4,11 +4,11 @@
 # against the same commands on a store holding only the probe package. Goal: big/empty within 1.2x.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(cd "$here/../.." && pwd)"
+. "$root/bench/lib.sh"
 count=${COUNT:-10000}; runs=${RUNS:-10}; rounds=${ROUNDS:-4}
 out="$root/bench/.out/store"
 [ "${REUSE:-0}" = 1 ] && [ -d "$out/big" ] || { rm -rf "$out"; mkdir -p "$out"; }
-jar="$root/ebpm-cli/target/ebpm.jar"
-[ -f "$jar" ] || (cd "$root" && mvn -q -B -DskipTests package -pl ebpm-cli -am)
+need_ebpm_jar
 javac -d "$out/classes" -cp "$jar" "$here/StoreBench.java" "$here/StoreCli.java"
 
 # use the real jar's Main if it already has the store commands, else Main + StoreCommands.ALL

@@ -6,10 +6,10 @@
 # attaches sigsnoop for real, with --duration 0, so it needs root.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(cd "$here/../.." && pwd)"
+. "$root/bench/lib.sh"
 sizes=${SIZES:-"1 50"}; runs=${RUNS:-10}
 out="$root/bench/.out/trust"; rm -rf "$out"; mkdir -p "$out"
-jar="$root/ebpm-cli/target/ebpm.jar"
-[ -f "$jar" ] || (cd "$root" && mvn -q -B -DskipTests package -pl ebpm-cli -am)
+need_ebpm_jar
 ebpm() { java -jar "$jar" "$@"; }
 export EBPM_HOME="$out/home"
 ebpm key generate --name bench --no-passphrase >/dev/null

@@ -5,6 +5,7 @@
 # EVENTS 32-byte events, each consumer drains it; best of ROUNDS. One run, all four figures.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(cd "$here/../.." && pwd)"
+. "$root/bench/lib.sh"
 events=${EVENTS:-3000000}; rounds=${ROUNDS:-5}; irounds=${INTERP_ROUNDS:-2}
 out="$root/bench/.out/wasm"; mkdir -p "$out"
 # bpf-loader alone (its classes and dependencies) is all the three Java-side consumers need
@@ -13,9 +14,7 @@ if [ ! -f "$out/classpath" ] || [ ! -d "$root/bpf-loader/target/classes/dev/ebpm
     && mvn -q -B -pl bpf-loader dependency:build-classpath -Dmdep.outputFile="$out/classpath")
 fi
 jar="$root/bpf-loader/target/classes:$(cat "$out/classpath")"
-mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
-[ -f "$out/vmlinux.h" ] || bpftool btf dump file /sys/kernel/btf/vmlinux format c > "$out/vmlinux.h"
-clang -target bpf -g -O2 -D__TARGET_ARCH_x86 -I"$out" -c "$root/bench/ringbuf/ringbench.bpf.c" -o "$out/ringbench.bpf.o"
+bpf_object "$root/bench/ringbuf/ringbench.bpf.c" "$out"
 (cd "$out" && xxd -i ringbench.bpf.o > ringbench.bpf.h)
 clang --target=wasm32-wasi --sysroot="${WASI_SYSROOT:-/usr}" -O2 -I"$root/examples/sigsnoop-wasm" -I"$out" \
   -Wl,--export-table -o "$out/guest.wasm" "$here/guest.c"
