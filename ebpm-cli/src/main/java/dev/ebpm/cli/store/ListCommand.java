@@ -1,7 +1,8 @@
 package dev.ebpm.cli.store;
 
 import dev.ebpm.store.InstalledVersion;
-import dev.ebpm.store.LocalStore;
+import dev.ebpm.core.install.Inventory;
+import dev.ebpm.core.session.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,15 +22,16 @@ public final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (running) return dev.ebpm.cli.lifecycle.PsCommand.list(store.open(), false, json);
         List<InstalledVersion> all;
-        try (LocalStore s = store.open()) {
+        try (Session s = store.session()) {
+            if (running) return dev.ebpm.cli.lifecycle.PsCommand.list(s, false, json);
+            Inventory inventory = new Inventory(s);
             if (json) {
-                System.out.write(s.listJson());
+                System.out.write(inventory.listJson());
                 System.out.flush();
                 return 0;
             }
-            all = s.list();
+            all = inventory.list();
         }
         if (all.isEmpty()) {
             System.out.println("no packages installed");
