@@ -97,7 +97,7 @@ public final class Inventory {
         // not installed here: describe it from the hubs instead
         Optional<Hubs.RemoteInfo> remote = new Hubs(session, new Keys(session)).info(spec);
         if (remote.isPresent()) return new Remote(remote.get());
-        throw new PackageNotInstalledException(spec.name() + " is not installed and no configured hub has it");
+        throw new PackageNotInstalledException(spec.name() + " is not installed");
     }
 
     /** Removes what {@code spec} names: one version, every version matching a range, or every version. */

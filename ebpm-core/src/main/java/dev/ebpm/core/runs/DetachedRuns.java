@@ -151,7 +151,6 @@ public final class DetachedRuns {
      */
     public Stopped stop(String target, boolean all, Duration timeout) {
         if (all == (target != null)) throw new RunException("stop needs a run id, a package name or --all");
-        if (session.existingStore().isEmpty()) return new Stopped(List.of(), List.of());
         LocalStore s = session.store();
         List<RunRecord> runs = targets(s, target, all);
         for (RunRecord r : runs) ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroy);

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * directory, if it ever pins anything, is {@code /sys/fs/bpf/ebpm/ID}.
  */
 public record RunDirectory(Path dir, String id) {
-    static final Path BPFFS = Path.of("/sys/fs/bpf/ebpm");
+    public static final Path BPFFS = Path.of("/sys/fs/bpf/ebpm");
 
     public static RunDirectory of(Path storeRoot, String id) {
         return new RunDirectory(storeRoot.resolve("runs").resolve(RunId.require(id)), id);

@@ -17,14 +17,16 @@ import java.util.regex.Pattern;
  *   <li>{@code -}: the package's bytes on standard input ({@link Stdin});</li>
  *   <li>{@code http://...}, {@code https://...}: a URL ({@link Url});</li>
  *   <li>{@code oci://REF}: an OCI registry reference, forced ({@link OciReference});</li>
- *   <li>{@code file:...}, a path starting with {@code /}, {@code ./}, {@code ../} or {@code ~/}, anything that exists
- *       on disk, or a name ending in a package file's extension ({@code .json .o .wasm .ebpm}): a path ({@link LocalPath});</li>
+ *   <li>{@code file:...}, a path starting with {@code /}, {@code ./}, {@code ../} or {@code ~/}, or a name ending in a
+ *       package file's extension ({@code .json .o .wasm .ebpm}): a path ({@link LocalPath});</li>
  *   <li>{@code HOST/REPO[:TAG][@sha256:...]} where the first component has a {@code .} or {@code :} or is
  *       {@code localhost} (Docker's rule): an OCI registry reference;</li>
  *   <li>{@code HUB/NAME[@RANGE]} and {@code NAME[@RANGE]} ({@code RANGE}: a version, an npm/cargo range, {@code latest}
- *       or {@code *}): a package on the hubs or in the store ({@link Named}).</li>
+ *       or {@code *}): a package on the hubs or in the store ({@link Named});</li>
+ *   <li>anything else that exists on disk: a path.</li>
  * </ol>
- * {@link #form()} says which form was understood, so an error can say it too.
+ * A word of forms 5 or 6 that also names a file in the current directory is ambiguous and refused, with the fix
+ * ({@code ./WORD} for the file). {@link #form()} says which form was understood, so an error can say it too.
  */
 public sealed interface PackageSpec permits PackageSpec.Named, PackageSpec.LocalPath, PackageSpec.Url, PackageSpec.Stdin,
         PackageSpec.OciReference {
@@ -108,18 +110,37 @@ public sealed interface PackageSpec permits PackageSpec.Named, PackageSpec.Local
             if (lower.startsWith("http://") || lower.startsWith("https://")) return url(s);
             if (lower.startsWith("oci://")) return oci(s, s.substring("oci://".length()));
             if (lower.startsWith("file:")) return new LocalPath(s, Path.of(URI.create(s).getPath()));
-            if (looksLikePath(s) || exists(s) || hasPackageExtension(s)) return new LocalPath(s, expandHome(s));
+            if (looksLikePath(s) || hasPackageExtension(s)) return new LocalPath(s, expandHome(s));
+            PackageSpec spec;
+            try {
+                spec = reference(s);
+            } catch (SpecException notAReference) {
+                if (exists(s)) return new LocalPath(s, Path.of(s)); // e.g. "pom.xml": no name, but a file here
+                throw notAReference;
+            }
+            if (spec == null) {
+                if (exists(s)) return new LocalPath(s, Path.of(s));
+                throw new SpecException("\"" + s + "\" is not a package spec: a path starts with ./ or /, a registry reference with a host"
+                        + " (registry.example/repo:tag), a hub package is [HUB/]NAME[@RANGE]");
+            }
+            if (exists(s)) {
+                throw new SpecException("\"" + s + "\" is ambiguous: it reads as " + spec.form() + " and names a file here; write ./" + s
+                        + " for the file");
+            }
+            return spec;
+        }
+
+        /** A registry reference or a hub package, or null if {@code s} has neither shape. */
+        private static PackageSpec reference(String s) {
             int slash = s.indexOf('/');
             if (slash > 0) {
                 String first = s.substring(0, slash);
                 if (first.contains(".") || first.contains(":") || first.equals("localhost")) return oci(s, s);
-                if (s.indexOf('/', slash + 1) >= 0) {
-                    throw new SpecException("\"" + s + "\" is not a package spec: a path starts with ./ or /, a registry reference with a host"
-                            + " (registry.example/repo:tag), a hub package is HUB/NAME");
-                }
+                if (s.indexOf('/', slash + 1) >= 0) return null;
                 if (!HUB.matcher(first).matches()) throw new SpecException("invalid hub name \"" + first + "\" in \"" + s + "\" (read as HUB/NAME)");
                 return named(s, first, s.substring(slash + 1));
             }
+            if (slash == 0) return null;
             return named(s, null, s);
         }
 
@@ -151,7 +172,7 @@ public sealed interface PackageSpec permits PackageSpec.Named, PackageSpec.Local
                 Version exact = exactVersion(rangeText);
                 return new Named(text, hub, name, exact != null ? VersionRange.exactly(exact) : VersionRange.parse(rangeText), exact);
             } catch (InvalidPackageException e) {
-                throw new SpecException("invalid version or range \"" + rangeText + "\" in \"" + text + "\" (read as " + form + "): " + e.getMessage());
+                throw new SpecException(e.getMessage() + " (\"" + text + "\" read as " + form + ")");
             }
         }
 

@@ -1,4 +1,4 @@
-package dev.ebpm.cli.lifecycle;
+package dev.ebpm.core.runs;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +17,7 @@ class ReconcilerTest {
     }
 
     private static Process standIn(String id) throws Exception {
-        return new ProcessBuilder("python3", "-c", "import time; time.sleep(60)", RunnerCommand.NAME, id).start();
+        return new ProcessBuilder("python3", "-c", "import time; time.sleep(60)", DetachedRuns.RUNNER_COMMAND, id).start();
     }
 
     @Test
