@@ -21,7 +21,7 @@ read -r small big big_size < <(java -cp "$cp" HubBench prepare "$out/data" "$out
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 hub_port=$(free_port); nginx_port=$(free_port)
-java -cp "$cp" dev.ebpm.hub.HubMain serve --port "$hub_port" --data "$out/data" --threads "${THREADS:-256}" >"$out/hub.log" 2>&1 &
+java -cp "$cp" dev.ebpm.hub.HubMain serve --port "$hub_port" --data "$out/data" --max-connections "${MAX_CONNECTIONS:-1024}" >"$out/hub.log" 2>&1 &
 hub_pid=$!
 mkdir -p "$out/nginx/logs"
 cat >"$out/nginx/nginx.conf" <<CONF
