@@ -21,7 +21,7 @@ public record ServerLimits(int maxConnections, int maxConnectionsPerClient, Dura
     }
 
     public static ServerLimits defaults() {
-        return new ServerLimits(1024, 64, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), 64 * 1024);
+        return new ServerLimits(1024, 256, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), 64 * 1024);
     }
 
     public ServerLimits withMaxConnections(int n) {
