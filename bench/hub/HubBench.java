@@ -43,10 +43,10 @@ public class HubBench {
             for (int i = 0; i < 20; i++) {
                 // a realistic index: a few packages with several versions each
                 byte[] a = archive("tool" + (i % 5), "1." + i + ".0", ("{\"i\":" + i + "}").getBytes());
-                store.publish(token, "tool" + (i % 5), "1." + i + ".0", new ByteArrayInputStream(a), a.length);
+                store.publish(token, "tool" + (i % 5), "1." + i + ".0", new ByteArrayInputStream(a), a.length, null);
             }
-            store.publish(token, "sigsnoop", "1.0.0", new ByteArrayInputStream(small), small.length);
-            store.publish(token, "bigpkg", "1.0.0", new ByteArrayInputStream(big), big.length);
+            store.publish(token, "sigsnoop", "1.0.0", new ByteArrayInputStream(small), small.length, null);
+            store.publish(token, "bigpkg", "1.0.0", new ByteArrayInputStream(big), big.length, null);
             Files.createDirectories(www.resolve("blobs/sha256"));
             Files.write(www.resolve("index.json"), store.snapshot().index().json());
         }

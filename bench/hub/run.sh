@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Hub benchmarks, one run, same bytes on both sides:
-#  1. throughput (wrk) of the ebpm hub vs nginx on the index document and a small blob: req/s, errors, ratio (goal >= 0.5)
+#  1. throughput (wrk) of the ebpm hub vs nginx on the index document and a small blob: req/s, errors, ratio (goal >= 0.5);
+#     hub and nginx are measured in alternating rounds (ROUNDS, default 3) and the medians compared, so a burst of
+#     load from elsewhere on the machine does not land on one side only
 #  2. download of a 50 MB package: ebpm's Downloader (streams, hashes, verifies, writes a file) vs curl writing the
 #     same blob to a file, both from the ebpm hub: ratio of throughput (goal >= 0.8)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(cd "$here/../.." && pwd)"
-duration=${DURATION:-5s}; conns=${CONNS:-32}; mb=${MB:-50}; runs=${RUNS:-7}
+duration=${DURATION:-5s}; conns=${CONNS:-32}; mb=${MB:-50}; runs=${RUNS:-7}; rounds=${ROUNDS:-3}
 for tool in wrk nginx curl hyperfine; do
   command -v "$tool" >/dev/null || { echo "bench/hub: $tool is missing: apt-get install -y nginx wrk curl hyperfine" >&2; exit 1; }
 done
@@ -21,7 +23,7 @@ read -r small big big_size < <(java -cp "$cp" HubBench prepare "$out/data" "$out
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 hub_port=$(free_port); nginx_port=$(free_port)
-java -cp "$cp" dev.ebpm.hub.HubMain serve --port "$hub_port" --data "$out/data" --threads "${THREADS:-256}" >"$out/hub.log" 2>&1 &
+java -cp "$cp" dev.ebpm.hub.HubMain serve --port "$hub_port" --data "$out/data" --max-connections "${MAX_CONNECTIONS:-1024}" >"$out/hub.log" 2>&1 &
 hub_pid=$!
 mkdir -p "$out/nginx/logs"
 cat >"$out/nginx/nginx.conf" <<CONF
@@ -61,11 +63,16 @@ measure() { # url -> "req/s errors"
   echo "$rps $(( ${errs:-0} + ${non2xx:-0} ))"
 }
 index_size=$(stat -c %s "$out/www/index.json"); small_size=$(stat -c %s "$out/www/blobs/sha256/$small")
-echo "throughput, wrk -t2 -c$conns -d$duration on loopback (2 cores shared by server and wrk)"
+median() { tr ' ' '\n' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+echo "throughput, wrk -t2 -c$conns -d$duration on loopback (2 cores shared by server and wrk), median of $rounds alternating rounds"
 for what in "index.json:index.json ($index_size B)" "blobs/sha256/$small:small blob ($small_size B)"; do
   path=${what%%:*}; label=${what#*:}
-  read -r hub_rps hub_err < <(measure "http://127.0.0.1:$hub_port/$path")
-  read -r ngx_rps ngx_err < <(measure "http://127.0.0.1:$nginx_port/$path")
+  hub_all=""; ngx_all=""; hub_err=0; ngx_err=0
+  for _ in $(seq "$rounds"); do
+    read -r rps err < <(measure "http://127.0.0.1:$hub_port/$path"); hub_all="$hub_all $rps"; hub_err=$((hub_err + err))
+    read -r rps err < <(measure "http://127.0.0.1:$nginx_port/$path"); ngx_all="$ngx_all $rps"; ngx_err=$((ngx_err + err))
+  done
+  hub_rps=$(echo $hub_all | median); ngx_rps=$(echo $ngx_all | median)
   awk -v l="$label" -v h="$hub_rps" -v he="$hub_err" -v n="$ngx_rps" -v ne="$ngx_err" 'BEGIN {
     printf "  %-26s ebpm hub %9.0f req/s (%d errors)   nginx %9.0f req/s (%d errors)   ratio %.2f\n", l, h, he, n, ne, h / n }'
 done

@@ -135,7 +135,8 @@ public final class PackageArchive {
     /**
      * Reads and checks a whole archive. Refuses, with {@link InvalidPackageException} naming the entry: unsafe paths,
      * links, devices, fifos, duplicates, entries over the limits (by declared size, before reading), truncation, a
-     * missing or invalid ebpm.json, and any file not matching the manifest (unlisted, missing, wrong size or sha256).
+     * missing or invalid ebpm.json ({@link InvalidManifestException}), and any file not matching the manifest (unlisted,
+     * missing, wrong size or sha256).
      */
     public static UnpackedPackage unpack(InputStream raw, Limits limits) throws IOException {
         DigestingInputStream archive = new DigestingInputStream(raw);
@@ -195,9 +196,14 @@ public final class PackageArchive {
             throw new InvalidPackageException("archive: truncated");
         }
         if (manifestJson == null) {
-            throw new InvalidPackageException("archive: no " + PackageManifest.FILE_NAME);
+            throw new InvalidManifestException("archive: no " + PackageManifest.FILE_NAME);
         }
-        PackageManifest m = PackageManifest.parse(manifestJson);
+        PackageManifest m;
+        try {
+            m = PackageManifest.parse(manifestJson);
+        } catch (InvalidPackageException e) {
+            throw new InvalidManifestException(e.getMessage(), e);
+        }
         for (String d : dirs) {
             if (files.containsKey(d)) throw entry(d, "is both a file and a directory");
         }

@@ -2,6 +2,7 @@ package dev.ebpm.pkg;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -284,6 +285,15 @@ class PackageArchiveTest {
             t.file("package.json", SKELETON);
             t.file("prog.o", OBJECT);
         })));
+    }
+
+    @Test
+    void manifestFaultsAreToldApartFromArchiveFaults() throws Exception {
+        byte[] m = new String(validManifest(), StandardCharsets.UTF_8).replace("opensnoop", "../x").getBytes(StandardCharsets.UTF_8);
+        assertTrue(refused(archive(m, t -> t.file("package.json", SKELETON))) instanceof InvalidManifestException);
+        assertTrue(refused(archive(null, t -> t.file("package.json", SKELETON))) instanceof InvalidManifestException);
+        assertFalse(refused("hello".getBytes()) instanceof InvalidManifestException);
+        assertFalse(refused(archive(validManifest(), t -> t.file("package.json", SKELETON))) instanceof InvalidManifestException);
     }
 
     @Test

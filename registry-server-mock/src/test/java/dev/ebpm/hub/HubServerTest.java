@@ -74,7 +74,7 @@ class HubServerTest {
     }
 
     static JsonNode json(HttpResponse<byte[]> r) throws IOException {
-        return HubStore.JSON.readTree(r.body());
+        return ReadSnapshot.JSON.readTree(r.body());
     }
 
     void assertError(HttpResponse<byte[]> r, int status, String code, String messagePart) throws IOException {
@@ -170,7 +170,7 @@ class HubServerTest {
         assertEquals(0, rc);
         String token = out.toString(StandardCharsets.UTF_8).strip();
         assertTrue(token.startsWith("ebpm_"), token);
-        byte[] db = Files.readAllBytes(dir.resolve(HubStore.DATABASE));
+        byte[] db = Files.readAllBytes(dir.resolve(HubDatabase.FILE));
         assertFalse(new String(db, StandardCharsets.ISO_8859_1).contains(token));
         assertEquals(2, HubMain.run(new String[] {"frobnicate"}, System.out, new PrintStream(new ByteArrayOutputStream())));
     }

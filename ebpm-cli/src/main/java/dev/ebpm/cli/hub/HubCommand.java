@@ -156,13 +156,13 @@ public final class HubCommand implements Runnable {
         @Option(names = "--port", paramLabel = "P") int port = HubMain.DEFAULT_PORT;
         @Option(names = "--data", required = true, paramLabel = "DIR") Path data;
         @Option(names = "--bind", paramLabel = "ADDR") String bind = "127.0.0.1";
-        @Option(names = "--max-upload", paramLabel = "BYTES", description = "largest accepted archive, e.g. 64M (default 256M)") String maxUpload = "256M";
-        @Option(names = "--threads", paramLabel = "N", description = "worker threads = most open connections (default 256)") int threads = 256;
+        @Option(names = "--max-upload", paramLabel = "BYTES", description = "largest accepted archive, e.g. 64M (default 64M)") String maxUpload = HubMain.DEFAULT_MAX_UPLOAD_TEXT;
+        @Option(names = "--max-connections", paramLabel = "N", description = "most open connections (default 1024)") int maxConnections = HubMain.DEFAULT_MAX_CONNECTIONS;
 
         @Override
         public void run() {
             try {
-                HubMain.serve(new HubMain.ServeOptions(data, bind, port, HubMain.parseSize(maxUpload), threads), System.out);
+                HubMain.serve(new HubMain.ServeOptions(data, bind, port, HubMain.parseSize(maxUpload), maxConnections), System.out);
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             } catch (Exception e) {
