@@ -10,7 +10,6 @@ import dev.ebpm.core.trust.Keys;
 import dev.ebpm.hub.HubMain;
 import dev.ebpm.registry.FetchedPackage;
 import dev.ebpm.registry.HubDefinition;
-import dev.ebpm.registry.hubs.HttpIndexHub;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +59,7 @@ public final class HubCommand implements Runnable {
                 if (a.pinned().isPresent()) {
                     System.out.println("trusted hub key " + a.pinned().get().fingerprint().display() + " for hub " + name + " (trust on first use)");
                     System.out.println("  compare it with the fingerprint the hub's admin publishes (ebpm-hub key show)");
-                } else if (d.type().equals(HttpIndexHub.TYPE) && !allowUnsigned) {
+                } else if (a.needsIndexKey()) {
                     System.out.println("  its index must be signed by a key you trust for it: ebpm key trust HUB.pub --hub " + name);
                 }
             }

@@ -23,7 +23,12 @@ import java.util.Optional;
  */
 public final class HubSetup {
     /** What {@code add} did: the hub as stored, and the key pinned for it, if any. */
-    public record Added(HubDefinition hub, Optional<PublicKey> pinned) {}
+    public record Added(HubDefinition hub, Optional<PublicKey> pinned) {
+        /** True if the hub signs its index and no key was pinned for it yet: the user must trust one before using it. */
+        public boolean needsIndexKey() {
+            return hub.type().equals(HttpIndexHub.TYPE) && !hub.allowUnsigned() && pinned.isEmpty();
+        }
+    }
 
     private final Session session;
     private final Keys keys;
