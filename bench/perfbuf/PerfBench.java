@@ -1,10 +1,10 @@
 // Java side of the perf buffer benchmark: the same object as consumer.c, the same fill (run under
 // `taskset -c 0` so every sample lands in CPU 0's buffer), then PerfBufferReader.drain timed with
 // a trivial handler. Run through bench/perfbuf/run.sh, which prints the ratio.
+import dev.ebpm.loader.BpfLink;
 import dev.ebpm.loader.BpfMap;
 import dev.ebpm.loader.BpfObject;
 import dev.ebpm.loader.RecordHandler;
-import dev.ebpm.loader.link.BpfLink;
 import dev.ebpm.loader.perf.PerfBufferReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -25,6 +25,7 @@ public class PerfBench {
             ByteBuffer ro = rodata.initialValue().orElseThrow();
             ro.putInt(0, (int) ProcessHandle.current().pid());
             ro.putInt(4, 1024);
+            rodata.setInitialValue(ro.array());
             obj.load();
             try (BpfLink link = obj.program("trigger").orElseThrow().attach();
                  PerfBufferReader reader = new PerfBufferReader(obj.map("events").orElseThrow(), pages)) {

@@ -1,10 +1,10 @@
 // Java side of the ring buffer benchmark: loads the same object as consumer.c, lets one getpid()
 // fill the ring buffer, then times RingBufferReader.drain with a trivial handler. Run through
 // bench/ringbuf/run.sh, which compiles both sides and prints the ratio.
+import dev.ebpm.loader.BpfLink;
 import dev.ebpm.loader.BpfObject;
 import dev.ebpm.loader.BpfMap;
 import dev.ebpm.loader.RecordHandler;
-import dev.ebpm.loader.link.BpfLink;
 import dev.ebpm.loader.ringbuf.RingBufferReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -27,6 +27,7 @@ public class RingBench {
             ByteBuffer ro = rodata.initialValue().orElseThrow();
             ro.putInt(0, (int) ProcessHandle.current().pid());
             ro.putInt(4, mode.equals("live") ? 1000 : count);
+            rodata.setInitialValue(ro.array());
             obj.load();
             try (BpfLink link = obj.program("trigger").orElseThrow().attach();
                  RingBufferReader reader = new RingBufferReader(obj.map("events").orElseThrow())) {

@@ -1,134 +1,194 @@
 package dev.ebpm.loader;
 
-import dev.ebpm.loader.internal.Native;
+import dev.ebpm.loader.internal.Host;
+import dev.ebpm.loader.internal.LibbpfMap;
+import dev.ebpm.loader.internal.NativeException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.byref.NativeLongByReference;
 
-/** One map of a {@link BpfObject}; owned by the object. */
+/**
+ * One map of a {@link BpfObject}; owned by the object. Its name stays readable after the object is
+ * closed; anything else throws {@link IllegalStateException} then. Element operations take keys of
+ * exactly {@link #keySize()} bytes and values of exactly {@link #valueBufferSize()} bytes, since the
+ * kernel reads and writes that many.
+ */
 public final class BpfMap {
     public static final int TYPE_HASH = 1, TYPE_ARRAY = 2, TYPE_PERF_EVENT_ARRAY = 4,
-            TYPE_PERCPU_HASH = 5, TYPE_PERCPU_ARRAY = 6, TYPE_RINGBUF = 27;
+            TYPE_PERCPU_HASH = 5, TYPE_PERCPU_ARRAY = 6, TYPE_LRU_PERCPU_HASH = 10,
+            TYPE_PERCPU_CGROUP_STORAGE = 21, TYPE_RINGBUF = 27;
+    /** Update flag: create or replace. */
     public static final long BPF_ANY = 0;
 
-    private final Native n;
-    private final Pointer handle;
+    private final BpfObject owner;
+    private final LibbpfMap handle;
     private final String name;
 
-    BpfMap(Native n, Pointer handle) {
-        this.n = n;
+    BpfMap(BpfObject owner, LibbpfMap handle) {
+        this.owner = owner;
         this.handle = handle;
-        this.name = n.bpf.bpf_map__name(handle);
+        this.name = handle.name();
     }
 
     public String name() {
         return name;
     }
 
+    /** The map's fd once loaded, or a negative number before. */
     public int fd() {
-        return n.bpf.bpf_map__fd(handle);
+        return handle().fd();
     }
 
     public int type() {
-        return n.bpf.bpf_map__type(handle);
+        return handle().type();
     }
 
     public int keySize() {
-        return n.bpf.bpf_map__key_size(handle);
+        return handle().keySize();
     }
 
     public int valueSize() {
-        return n.bpf.bpf_map__value_size(handle);
+        return handle().valueSize();
     }
 
     public int maxEntries() {
-        return n.bpf.bpf_map__max_entries(handle);
-    }
-
-    /** Must be called before the object is loaded. */
-    public void setMaxEntries(int maxEntries) {
-        int rc = n.bpf.bpf_map__set_max_entries(handle, maxEntries);
-        if (rc < 0) throw new BpfException("cannot resize map '" + name + "': " + n.strerror(-rc));
+        return handle().maxEntries();
     }
 
     public int btfKeyTypeId() {
-        return n.bpf.bpf_map__btf_key_type_id(handle);
+        return handle().btfKeyTypeId();
     }
 
     public int btfValueTypeId() {
-        return n.bpf.bpf_map__btf_value_type_id(handle);
+        return handle().btfValueTypeId();
     }
 
+    /** A data section map (.rodata, .bss, .data, .kconfig) that libbpf made from the object's globals. */
     public boolean isInternal() {
-        return n.bpf.bpf_map__is_internal(handle);
+        return handle().isInternal();
+    }
+
+    /** Whether each key holds one value per possible CPU. */
+    public boolean isPerCpu() {
+        int t = type();
+        return t == TYPE_PERCPU_HASH || t == TYPE_PERCPU_ARRAY || t == TYPE_LRU_PERCPU_HASH || t == TYPE_PERCPU_CGROUP_STORAGE;
+    }
+
+    /** Bytes a lookup writes: the value size, or for per-CPU maps one 8-byte-aligned value per possible CPU. */
+    public int valueBufferSize() {
+        if (!isPerCpu()) return valueSize();
+        try {
+            return ((valueSize() + 7) & ~7) * Host.possibleCpus();
+        } catch (NativeException e) {
+            throw new BpfException("cannot size the values of per-CPU map '" + name + "': " + e.getMessage(), null, e.errno());
+        }
     }
 
     /**
-     * The initial contents of a data section map (.rodata, .bss, .data) as a writable view of
-     * libbpf's own copy: writes before load become the values the kernel sees.
+     * A copy of the initial contents of a data section map (.rodata, .bss, .data), in native byte
+     * order; empty for other maps. Change it and pass it to {@link #setInitialValue} before load.
      */
     public Optional<ByteBuffer> initialValue() {
-        NativeLongByReference size = new NativeLongByReference();
-        Pointer p = n.bpf.bpf_map__initial_value(handle, size);
-        if (p == null) return Optional.empty();
-        ByteBuffer buf = com.kenai.jffi.MemoryIO.getInstance().newDirectByteBuffer(p.address(), size.intValue());
-        return Optional.of(buf.order(ByteOrder.nativeOrder()));
+        return handle().initialValue().map(b -> ByteBuffer.wrap(b).order(ByteOrder.nativeOrder()));
     }
 
+    /** Replaces a data section's initial contents (the values the kernel sees); before load only. */
+    public void setInitialValue(byte[] value) {
+        LibbpfMap h = handle();
+        if (h.fd() >= 0) throw new BpfException("cannot set the initial value of map '" + name + "': its object is already loaded");
+        checkValue(value);
+        try {
+            h.setInitialValue(value);
+        } catch (NativeException e) {
+            throw failure("set the initial value of", e);
+        }
+    }
+
+    /** Copies the value of {@code key} into {@code value}; false if there is no such key. */
     public boolean lookup(byte[] key, byte[] value) {
-        return MapOps.lookup(n, fd(), key, value);
+        return lookup(key, value, 0);
     }
 
+    /** As {@link #lookup(byte[], byte[])} with the kernel's lookup flags (BPF_F_LOCK). */
+    public boolean lookup(byte[] key, byte[] value, long flags) {
+        LibbpfMap h = handle();
+        checkKey(key);
+        checkValue(value);
+        try {
+            return h.lookup(key, value, flags);
+        } catch (NativeException e) {
+            throw failure("look up an element of", e);
+        }
+    }
+
+    /** Creates or replaces an element (flags: {@link #BPF_ANY}, BPF_NOEXIST, BPF_EXIST, BPF_F_LOCK). */
     public void update(byte[] key, byte[] value, long flags) {
-        MapOps.update(n, fd(), key, value, flags, name);
+        LibbpfMap h = handle();
+        checkKey(key);
+        checkValue(value);
+        try {
+            h.update(key, value, flags);
+        } catch (NativeException e) {
+            throw failure("update", e);
+        }
     }
 
-    /** Next key after {@code key} (null for the first); false at the end of the map. */
+    /** Next key after {@code key} (null for the first) into {@code next}; false at the end of the map. */
     public boolean nextKey(byte[] key, byte[] next) {
-        return MapOps.nextKey(n, fd(), key, next);
+        LibbpfMap h = handle();
+        if (key != null) checkKey(key);
+        checkKey(next);
+        try {
+            return h.nextKey(key, next);
+        } catch (NativeException e) {
+            throw failure("iterate", e);
+        }
     }
 
-    public void delete(byte[] key) {
-        MapOps.delete(n, fd(), key);
+    /** Deletes an element; false if there was no such key. */
+    public boolean delete(byte[] key) {
+        return delete(key, 0);
     }
 
-    /** Map syscalls on a bare fd; shared by BpfMap and the WASM host. */
-    public static final class MapOps {
-        private MapOps() {}
-
-        public static boolean lookup(Native n, int fd, byte[] key, byte[] value) {
-            Pointer k = copy(n, key);
-            Pointer v = Memory.allocateDirect(n.runtime, value.length);
-            int rc = n.bpf.bpf_map_lookup_elem(fd, k, v);
-            if (rc < 0) return false;
-            v.get(0, value, 0, value.length);
-            return true;
+    /** As {@link #delete(byte[])} with the kernel's delete flags. */
+    public boolean delete(byte[] key, long flags) {
+        LibbpfMap h = handle();
+        checkKey(key);
+        try {
+            return h.delete(key, flags);
+        } catch (NativeException e) {
+            throw failure("delete an element of", e);
         }
+    }
 
-        public static void update(Native n, int fd, byte[] key, byte[] value, long flags, String what) {
-            int rc = n.bpf.bpf_map_update_elem(fd, copy(n, key), copy(n, value), flags);
-            if (rc < 0) throw new BpfException("cannot update map '" + what + "': " + n.strerror(-rc));
-        }
+    /**
+     * Throws {@link IllegalStateException} if the map's object has been closed; for handles made
+     * from this map (buffer readers), which check before each use.
+     */
+    public void checkOpen() {
+        owner.checkOpen("map", name);
+    }
 
-        public static boolean nextKey(Native n, int fd, byte[] key, byte[] next) {
-            Pointer nk = Memory.allocateDirect(n.runtime, next.length);
-            int rc = n.bpf.bpf_map_get_next_key(fd, key == null ? null : copy(n, key), nk);
-            if (rc < 0) return false;
-            nk.get(0, next, 0, next.length);
-            return true;
-        }
+    private BpfException failure(String verb, NativeException e) {
+        return new BpfException("cannot " + verb + " map '" + name + "': " + e.getMessage(), null, e.errno());
+    }
 
-        public static boolean delete(Native n, int fd, byte[] key) {
-            return n.bpf.bpf_map_delete_elem(fd, copy(n, key)) == 0;
+    private void checkKey(byte[] key) {
+        int size = keySize();
+        if (key.length != size) {
+            throw new IllegalArgumentException("map '" + name + "' has " + size + "-byte keys, not " + key.length);
         }
+    }
 
-        private static Pointer copy(Native n, byte[] b) {
-            Pointer p = Memory.allocateDirect(n.runtime, Math.max(1, b.length));
-            p.put(0, b, 0, b.length);
-            return p;
+    private void checkValue(byte[] value) {
+        int size = valueBufferSize();
+        if (value.length != size) {
+            throw new IllegalArgumentException("map '" + name + "' takes " + size + "-byte values, not " + value.length);
         }
+    }
+
+    private LibbpfMap handle() {
+        owner.checkOpen("map", name);
+        return handle;
     }
 }

@@ -1,30 +1,33 @@
 package dev.ebpm.loader;
 
+import dev.ebpm.loader.internal.Attachment;
+import dev.ebpm.loader.internal.Host;
 import dev.ebpm.loader.internal.LibbpfLog;
-import dev.ebpm.loader.internal.Native;
-import dev.ebpm.loader.link.BpfLink;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
+import dev.ebpm.loader.internal.LibbpfProgram;
+import dev.ebpm.loader.internal.NativeException;
+import dev.ebpm.loader.internal.TcFilter;
+import java.nio.file.Path;
+import java.util.function.Supplier;
 
-/** One program of a {@link BpfObject}; owned by the object, so it has no close of its own. */
+/**
+ * One program of a {@link BpfObject}; owned by the object, so it has no close of its own. Its
+ * name and section stay readable after the object is closed; anything else throws
+ * {@link IllegalStateException} then.
+ */
 public final class BpfProgram {
-    // libbpf 1.1 struct bpf_uprobe_opts: sz, ref_ctr_offset, bpf_cookie, retprobe, func_name.
-    static final int UPROBE_OPTS_SIZE = 40;
-    static final int UPROBE_OPTS_RETPROBE = 24, UPROBE_OPTS_FUNC_NAME = 32;
-    private static final int O_RDONLY = 0, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
+    /** Where a tc classifier sits: on packets coming in or going out. */
+    public enum TcAttachPoint { INGRESS, EGRESS }
 
-    private final Native n;
     private final BpfObject owner;
-    private final Pointer handle;
+    private final LibbpfProgram handle;
     private final String name;
     private final String sectionName;
 
-    BpfProgram(Native n, BpfObject owner, Pointer handle) {
-        this.n = n;
+    BpfProgram(BpfObject owner, LibbpfProgram handle) {
         this.owner = owner;
         this.handle = handle;
-        this.name = n.bpf.bpf_program__name(handle);
-        this.sectionName = n.bpf.bpf_program__section_name(handle);
+        this.name = handle.name();
+        this.sectionName = handle.sectionName();
     }
 
     public String name() {
@@ -36,70 +39,71 @@ public final class BpfProgram {
         return sectionName;
     }
 
+    /** The program's fd once loaded, or a negative number before. */
     public int fd() {
-        return n.bpf.bpf_program__fd(handle);
+        return handle().fd();
     }
 
     public boolean autoload() {
-        return n.bpf.bpf_program__autoload(handle);
-    }
-
-    public void setAutoload(boolean autoload) {
-        n.bpf.bpf_program__set_autoload(handle, autoload);
+        return handle().autoload();
     }
 
     /** Attaches where the section name says (tracepoint, raw_tp, tp_btf, uprobe/PATH:FUNC, ...). */
     public BpfLink attach() {
-        owner.handle();
-        LibbpfLog.clear();
-        Pointer link = n.bpf.bpf_program__attach(handle);
-        return linkOrThrow(link, sectionName);
+        LibbpfProgram h = handle();
+        return link(sectionName, h::attach);
     }
 
     /** Attaches a uprobe or uretprobe to {@code function} in {@code binary}, for any process. */
     public BpfLink attachUprobe(String binary, String function, boolean retprobe) {
-        owner.handle();
-        Pointer opts = Memory.allocateDirect(n.runtime, UPROBE_OPTS_SIZE, true);
-        opts.putLong(0, UPROBE_OPTS_SIZE);
-        opts.putByte(UPROBE_OPTS_RETPROBE, (byte) (retprobe ? 1 : 0));
-        Pointer fn = BpfObject.cString(n, function);
-        opts.putPointer(UPROBE_OPTS_FUNC_NAME, fn);
-        LibbpfLog.clear();
-        Pointer link = n.bpf.bpf_program__attach_uprobe_opts(handle, -1, binary, 0, opts);
-        return linkOrThrow(link, (retprobe ? "uretprobe " : "uprobe ") + binary + ":" + function);
+        LibbpfProgram h = handle();
+        return link((retprobe ? "uretprobe " : "uprobe ") + binary + ":" + function, () -> h.attachUprobe(binary, function, retprobe));
     }
 
     /** Attaches an XDP program to an interface; the link detaches it when closed. */
     public BpfLink attachXdp(int ifindex, String ifname) {
-        owner.handle();
-        LibbpfLog.clear();
-        Pointer link = n.bpf.bpf_program__attach_xdp(handle, ifindex);
-        return linkOrThrow(link, "xdp on " + ifname);
+        LibbpfProgram h = handle();
+        return link("xdp on " + ifname, () -> h.attachXdp(ifindex));
     }
 
     /** Attaches a cgroup program (sockops, cgroup_skb, ...) to the cgroup directory {@code cgroup}. */
-    public BpfLink attachCgroup(java.nio.file.Path cgroup) {
-        owner.handle();
-        int fd = n.libc.open(cgroup.toString(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0) {
-            int errno = n.errno();
-            throw new BpfException("program '" + name + "' cannot attach: cannot open cgroup " + cgroup + ": " + n.strerror(errno), null, errno);
+    public BpfLink attachCgroup(Path cgroup) {
+        LibbpfProgram h = handle();
+        int fd;
+        try {
+            fd = Host.openDirectory(cgroup.toString());
+        } catch (NativeException e) {
+            throw new BpfException("program '" + name + "' cannot attach: cannot open cgroup " + cgroup + ": " + e.getMessage(), null, e.errno());
         }
         try {
-            LibbpfLog.clear();
-            Pointer link = n.bpf.bpf_program__attach_cgroup(handle, fd);
-            return linkOrThrow(link, "cgroup " + cgroup);
+            return link("cgroup " + cgroup, () -> h.attachCgroup(fd));
         } finally {
-            n.libc.close(fd); // the link holds its own reference to the cgroup
+            Host.close(fd); // the link holds its own reference to the cgroup
         }
     }
 
-    private BpfLink linkOrThrow(Pointer link, String where) {
-        if (link == null) {
-            int errno = n.errno();
-            throw new BpfException("program '" + name + "' (" + where + ") cannot attach: " + n.strerror(errno)
-                    + KernelSupport.explainAttachFailure(sectionName, errno), String.join("\n", LibbpfLog.lines()), errno);
+    /**
+     * Attaches a tc classifier to an interface through its clsact qdisc (created if missing, and then
+     * removed again when the link closes).
+     */
+    public BpfLink attachTc(int ifindex, String ifname, TcAttachPoint point, int handle, int priority) {
+        int progFd = fd();
+        String where = "tc " + (point == TcAttachPoint.EGRESS ? "egress" : "ingress") + " on " + ifname;
+        return link(where, () -> TcFilter.attach(progFd, ifindex, point == TcAttachPoint.EGRESS, handle, priority));
+    }
+
+    private BpfLink link(String where, Supplier<Attachment> attach) {
+        LibbpfLog.clear();
+        try {
+            return new BpfLink(attach.get(), name + " -> " + where);
+        } catch (NativeException e) {
+            throw new BpfException("program '" + name + "' (" + where + ") cannot attach: " + e.getMessage()
+                    + KernelSupport.explainAttachFailure(sectionName, e.errno()), String.join("\n", LibbpfLog.lines()), e.errno());
         }
-        return BpfLink.of(n, link, name + " -> " + where);
+    }
+
+    private LibbpfProgram handle() {
+        owner.checkOpen("program", name);
+        return handle;
     }
 }

@@ -2,7 +2,8 @@ package dev.ebpm.loader;
 
 import dev.ebpm.loader.btf.Btf;
 import dev.ebpm.loader.btf.BtfKind;
-import dev.ebpm.loader.internal.Native;
+import dev.ebpm.loader.internal.NativeException;
+import dev.ebpm.loader.internal.Probes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,6 @@ public final class FeatureProbe {
     /** One line of the report. */
     public record Check(String group, String name, boolean ok, String detail) {}
 
-    private static final long SYS_BPF = 321; // x86-64
-    private static final int BPF_PROG_LOAD = 5;
     private static final int PROG_TYPE_TRACING = 26, PROG_TYPE_LSM = 29;
     private static final int BPF_TRACE_RAW_TP = 23, BPF_TRACE_FENTRY = 24, BPF_LSM_MAC = 27;
 
@@ -28,7 +27,6 @@ public final class FeatureProbe {
 
     public static List<Check> run() {
         List<Check> out = new ArrayList<>();
-        Native n = Native.get();
         out.add(new Check("host", "kernel", true, read("/proc/sys/kernel/osrelease")));
         boolean root = KernelSupport.hasBpfPrivileges();
         out.add(new Check("host", "privileges", root, root ? (KernelSupport.isRoot() ? "root" : "CAP_BPF+CAP_PERFMON")
@@ -41,16 +39,16 @@ public final class FeatureProbe {
         out.add(new Check("mounts", "bpffs", KernelSupport.isBpffsMounted(),
                 KernelSupport.isBpffsMounted() ? "/sys/fs/bpf" : "not mounted (ebpm pins nothing there; bpftool needs it: mount -t bpf bpf /sys/fs/bpf)"));
         if (!root) return out;
-        mapType(out, n, "ring buffer", 27);
-        mapType(out, n, "perf event array", 4);
-        mapType(out, n, "hash", 1);
-        progType(out, n, "tracepoint", 5);
-        progType(out, n, "raw_tp", 17);
-        progType(out, n, "kprobe/uprobe (program type)", 2);
-        progType(out, n, "xdp", 6);
-        progType(out, n, "tc (sched_cls)", 3);
-        progType(out, n, "perf_event", 7);
-        progType(out, n, "cgroup_skb", 8);
+        mapType(out, "ring buffer", 27);
+        mapType(out, "perf event array", 4);
+        mapType(out, "hash", 1);
+        progType(out, "tracepoint", 5);
+        progType(out, "raw_tp", 17);
+        progType(out, "kprobe/uprobe (program type)", 2);
+        progType(out, "xdp", 6);
+        progType(out, "tc (sched_cls)", 3);
+        progType(out, "perf_event", 7);
+        progType(out, "cgroup_skb", 8);
         boolean kprobePmu = Files.exists(Path.of("/sys/bus/event_source/devices/kprobe"));
         out.add(new Check("attach", "kprobe", KernelSupport.hasKprobes(), KernelSupport.hasKprobes()
                 ? (kprobePmu ? "kprobe PMU present" : "legacy kprobe_events") : "no kprobe PMU or kprobe_events: CONFIG_KPROBES is off"));
@@ -58,45 +56,44 @@ public final class FeatureProbe {
         out.add(new Check("attach", "uprobe", uprobePmu, uprobePmu ? "uprobe PMU present" : "no uprobe PMU"));
         if (KernelSupport.hasKernelBtf()) {
             Btf btf = Btf.kernel();
-            out.add(btfAttach(n, btf, "tp_btf", PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, "btf_trace_sched_switch", BtfKind.TYPEDEF));
-            out.add(btfAttach(n, btf, "fentry/fexit", PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "vfs_read", BtfKind.FUNC));
-            out.add(btfAttach(n, btf, "lsm", PROG_TYPE_LSM, BPF_LSM_MAC, "bpf_lsm_file_open", BtfKind.FUNC));
+            out.add(btfAttach(btf, "tp_btf", PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, "btf_trace_sched_switch", BtfKind.TYPEDEF));
+            out.add(btfAttach(btf, "fentry/fexit", PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "vfs_read", BtfKind.FUNC));
+            out.add(btfAttach(btf, "lsm", PROG_TYPE_LSM, BPF_LSM_MAC, "bpf_lsm_file_open", BtfKind.FUNC));
         }
         return out;
     }
 
-    private static void mapType(List<Check> out, Native n, String name, int type) {
-        int rc = n.bpf.libbpf_probe_bpf_map_type(type, null);
-        out.add(new Check("map", name, rc == 1, rc == 1 ? "supported" : rc == 0 ? "not supported" : "probe failed: " + n.strerror(-rc)));
+    private static void mapType(List<Check> out, String name, int type) {
+        Check c;
+        try {
+            boolean ok = Probes.mapTypeSupported(type);
+            c = new Check("map", name, ok, ok ? "supported" : "not supported");
+        } catch (NativeException e) {
+            c = new Check("map", name, false, "probe failed: " + e.getMessage());
+        }
+        out.add(c);
     }
 
-    private static void progType(List<Check> out, Native n, String name, int type) {
-        int rc = n.bpf.libbpf_probe_bpf_prog_type(type, null);
-        out.add(new Check("program", name, rc == 1, rc == 1 ? "supported" : rc == 0 ? "not supported" : "probe failed: " + n.strerror(-rc)));
+    private static void progType(List<Check> out, String name, int type) {
+        Check c;
+        try {
+            boolean ok = Probes.programTypeSupported(type);
+            c = new Check("program", name, ok, ok ? "supported" : "not supported");
+        } catch (NativeException e) {
+            c = new Check("program", name, false, "probe failed: " + e.getMessage());
+        }
+        out.add(c);
     }
 
-    private static Check btfAttach(Native n, Btf btf, String name, int progType, int attachType, String target, BtfKind kind) {
+    private static Check btfAttach(Btf btf, String name, int progType, int attachType, String target, BtfKind kind) {
         OptionalInt id = btf.findByName(target, kind);
         if (id.isEmpty()) return new Check("attach", name, false, "kernel BTF has no " + target + " to probe with");
-        jnr.ffi.Pointer insns = jnr.ffi.Memory.allocateDirect(n.runtime, 16, true);
-        insns.putByte(0, (byte) 0xb7); // r0 = 0
-        insns.putByte(8, (byte) 0x95); // exit
-        jnr.ffi.Pointer license = jnr.ffi.Memory.allocateDirect(n.runtime, 4, true);
-        license.putString(0, "GPL", 4, java.nio.charset.StandardCharsets.US_ASCII);
-        jnr.ffi.Pointer attr = jnr.ffi.Memory.allocateDirect(n.runtime, 128, true);
-        attr.putInt(0, progType);
-        attr.putInt(4, 2);
-        attr.putLong(8, insns.address());
-        attr.putLong(16, license.address());
-        attr.putInt(68, attachType);
-        attr.putInt(108, id.getAsInt());
-        long fd = n.libc.syscall(SYS_BPF, BPF_PROG_LOAD, attr, 128);
-        if (fd >= 0) {
-            n.libc.close((int) fd);
+        try {
+            Probes.loadTrivialProgram(progType, attachType, id.getAsInt());
             return new Check("attach", name, true, "loaded a probe program against " + target);
+        } catch (NativeException e) {
+            return new Check("attach", name, false, "the kernel refused a probe program: " + e.getMessage());
         }
-        int errno = n.errno();
-        return new Check("attach", name, false, "the kernel refused a probe program: " + n.strerror(errno));
     }
 
     private static String memlock() {
@@ -107,17 +104,17 @@ public final class FeatureProbe {
                     return f[0] + " (soft) / " + f[1] + " (hard) bytes; kernels >= 5.11 account BPF memory to the cgroup instead";
                 }
             }
-        } catch (IOException ignored) {
-            // fall through
+        } catch (IOException e) {
+            return "unknown (cannot read /proc/self/limits: " + e.getMessage() + ")";
         }
-        return "unknown";
+        return "unknown (/proc/self/limits has no Max locked memory line)";
     }
 
     private static String read(String path) {
         try {
             return Files.readString(Path.of(path)).trim();
         } catch (IOException e) {
-            return "unknown";
+            return "unknown (cannot read " + path + ": " + e.getMessage() + ")";
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.ebpm.loader;
 
-import dev.ebpm.loader.internal.Native;
+import dev.ebpm.loader.internal.Host;
+import dev.ebpm.loader.internal.NativeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ public final class KernelSupport {
     public static final Path DEBUGFS_TRACING = Path.of("/sys/kernel/debug/tracing");
     public static final Path BPFFS = Path.of("/sys/fs/bpf");
     public static final Path VMLINUX_BTF = Path.of("/sys/kernel/btf/vmlinux");
-    private static final int EPERM = 1, ENOENT = 2, EACCES = 13, EINVAL = 22, ENOTSUPP = 524, EOPNOTSUPP = 95;
+    private static final int EPERM = 1, ENOENT = 2, EACCES = 13, ENODEV = 19, EINVAL = 22, ENOTSUPP = 524, EOPNOTSUPP = 95;
 
     private KernelSupport() {}
 
@@ -24,8 +25,9 @@ public final class KernelSupport {
                 || Files.exists(TRACEFS.resolve("kprobe_events"));
     }
 
+    /** Whether the effective user is root. */
     public static boolean isRoot() {
-        return Native.get().libc.geteuid() == 0;
+        return procStatus("Uid:").split("\\s+")[1].equals("0");
     }
 
     private static final int CAP_SYS_ADMIN = 21, CAP_PERFMON = 38, CAP_BPF = 39;
@@ -35,19 +37,23 @@ public final class KernelSupport {
      * CAP_PERFMON. Read from the effective set, so root with capabilities dropped is told the truth.
      */
     public static boolean hasBpfPrivileges() {
+        long caps = Long.parseUnsignedLong(procStatus("CapEff:"), 16);
+        boolean admin = (caps & (1L << CAP_SYS_ADMIN)) != 0;
+        boolean bpf = (caps & (1L << CAP_BPF)) != 0 && (caps & (1L << CAP_PERFMON)) != 0;
+        return admin || bpf;
+    }
+
+    /** The value of one line of /proc/self/status, e.g. "CapEff:". */
+    private static String procStatus(String key) {
+        Path status = Path.of("/proc/self/status");
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("CapEff:")) {
-                    long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                    boolean admin = (caps & (1L << CAP_SYS_ADMIN)) != 0;
-                    boolean bpf = (caps & (1L << CAP_BPF)) != 0 && (caps & (1L << CAP_PERFMON)) != 0;
-                    return admin || bpf;
-                }
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith(key)) return line.substring(key.length()).trim();
             }
-        } catch (IOException | NumberFormatException e) {
-            return isRoot();
+        } catch (IOException e) {
+            throw new BpfException("cannot read " + status + ": " + e.getMessage());
         }
-        return isRoot();
+        throw new BpfException(status + " has no " + key + " line");
     }
 
     public static boolean hasKernelBtf() {
@@ -122,35 +128,35 @@ public final class KernelSupport {
      */
     public static Optional<String> ensureTracefs() {
         if (tracefsPath().isPresent()) return Optional.empty();
-        int rc = Native.get().libc.mount("tracefs", TRACEFS.toString(), "tracefs", 0, null);
-        if (rc != 0) {
-            int errno = Native.get().errno();
+        try {
+            Host.mount("tracefs", TRACEFS.toString(), "tracefs");
+        } catch (NativeException e) {
             throw new BpfException("tracefs is not mounted and mounting it at " + TRACEFS + " failed: "
-                    + Native.get().strerror(errno) + " (run as root, or: mount -t tracefs tracefs " + TRACEFS + ")");
+                    + e.getMessage() + " (run as root, or: mount -t tracefs tracefs " + TRACEFS + ")", null, e.errno());
         }
         return Optional.of("mounted tracefs at " + TRACEFS);
     }
 
     public static boolean isBpffsMounted() {
+        Path mounts = Path.of("/proc/self/mounts");
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+            for (String line : Files.readAllLines(mounts)) {
                 String[] f = line.split(" ");
                 if (f.length > 2 && f[1].equals(BPFFS.toString()) && f[2].equals("bpf")) return true;
             }
         } catch (IOException e) {
-            return false;
+            throw new BpfException("cannot read " + mounts + ": " + e.getMessage());
         }
         return false;
     }
 
+    /** The index of a network interface, for XDP and tc. */
     public static int ifindex(String ifname) {
-        int idx = Native.get().libc.if_nametoindex(ifname);
-        if (idx == 0) throw new BpfException("no network interface named '" + ifname + "' (see: ip link)");
-        return idx;
-    }
-
-    /** Possible CPUs (not online ones): the number of values a per-CPU map holds per key. */
-    public static int possibleCpuCount() {
-        return Native.get().bpf.libbpf_num_possible_cpus();
+        try {
+            return Host.interfaceIndex(ifname);
+        } catch (NativeException e) {
+            if (e.errno() == ENODEV) throw new BpfException("no network interface named '" + ifname + "' (see: ip link)", null, e.errno());
+            throw new BpfException("cannot look up network interface '" + ifname + "': " + e.getMessage(), null, e.errno());
+        }
     }
 }

@@ -2,13 +2,10 @@ package dev.ebpm.loader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ebpm.loader.build.BuildOptions;
-import dev.ebpm.loader.build.PackageBuilder;
-import dev.ebpm.loader.link.BpfLink;
 import dev.ebpm.loader.perf.PerfBufferReader;
 import dev.ebpm.loader.ringbuf.RingBufferReader;
+import dev.ebpm.loader.testsupport.TestObjects;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,19 +28,18 @@ class BufferReadersTest {
 
     @BeforeAll
     static void build(@TempDir Path dir) throws Exception {
-        Path src = Path.of(BufferReadersTest.class.getResource("/buffers/buffers.bpf.c").toURI());
-        Files.copy(src, dir.resolve("buffers.bpf.c"));
-        PackageBuilder.Result r = new PackageBuilder().buildPackage(dir, BuildOptions.defaults());
-        elf = Files.readAllBytes(r.object());
+        elf = TestObjects.buffers(dir);
         libc = jnr.ffi.LibraryLoader.create(Libc.class).load("libc.so.6");
         KernelSupport.ensureTracefs();
     }
 
     private static BpfObject load(int perTrigger) {
         BpfObject obj = BpfObject.open(elf, "buffers", Optional.empty());
-        ByteBuffer ro = obj.maps().stream().filter(m -> m.name().endsWith(".rodata")).findFirst().orElseThrow().initialValue().orElseThrow();
+        BpfMap rodata = obj.maps().stream().filter(m -> m.name().endsWith(".rodata")).findFirst().orElseThrow();
+        ByteBuffer ro = rodata.initialValue().orElseThrow();
         ro.putInt(0, (int) ProcessHandle.current().pid());
         ro.putInt(4, perTrigger);
+        rodata.setInitialValue(ro.array());
         obj.load();
         return obj;
     }

@@ -88,10 +88,6 @@ public sealed interface BtfType {
         }
         public BtfKind kind() { return BtfKind.FUNC_PROTO; }
         public String name() { return ""; }
-        /** A trailing unnamed parameter of type 0 marks {@code ...}. */
-        public boolean variadic() {
-            return !params.isEmpty() && params.get(params.size() - 1).type() == 0;
-        }
     }
 
     record Param(String name, int type) {}

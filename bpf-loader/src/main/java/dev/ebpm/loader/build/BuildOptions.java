@@ -32,8 +32,4 @@ public record BuildOptions(Optional<Path> btfFile, Optional<Path> outputDir, Opt
     public BuildOptions withPackageJson(Path file) {
         return new BuildOptions(btfFile, outputDir, Optional.of(file), cflags);
     }
-
-    public BuildOptions withCflags(List<String> flags) {
-        return new BuildOptions(btfFile, outputDir, packageJson, flags);
-    }
 }

@@ -24,8 +24,4 @@ public record Field(
     public static Field scalar(String name, String cType, int offset, int size, Kind kind, boolean signed) {
         return new Field(name, cType, offset, size, kind, signed, 0, null, Map.of(), 0, 0);
     }
-
-    public Field withOffset(int newOffset) {
-        return new Field(name, cType, newOffset, size, kind, signed, count, element, enumNames, bitOffset, bitSize);
-    }
 }

@@ -20,14 +20,6 @@ public final class TextSink {
         return this;
     }
 
-    public TextSink utf8(String s) {
-        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        ensure(b.length);
-        System.arraycopy(b, 0, buf, len, b.length);
-        len += b.length;
-        return this;
-    }
-
     public TextSink ch(char c) {
         ensure(1);
         buf[len++] = (byte) c;

@@ -1,7 +1,5 @@
 package dev.ebpm.loader.internal;
 
-import dev.ebpm.loader.BpfException;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
@@ -12,7 +10,6 @@ public final class Epoll implements AutoCloseable {
     private static final int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLLIN = 1;
     private static final int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
     private static final int EINTR = 4;
-    private static final int EVENT_SIZE = 12; // struct epoll_event is packed on x86-64
     private static final int MAX_EVENTS = 64;
 
     private final Native n;
@@ -20,48 +17,61 @@ public final class Epoll implements AutoCloseable {
     private final int wakeFd;
     private final Pointer events;
     private final Pointer wakeValue;
-    private volatile boolean closed;
+    private volatile boolean closed; // set under this lock: wake() must never write to a closed (maybe reused) fd number
 
+    /** @throws NativeException when the kernel has no epoll or eventfd to give (fd limit) */
     public Epoll() {
         n = Native.get();
         epfd = n.libc.epoll_create1(EPOLL_CLOEXEC);
-        if (epfd < 0) throw new BpfException("epoll_create1 failed: " + n.strerror(n.errno()));
+        if (epfd < 0) throw n.lastError();
         wakeFd = n.libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-        if (wakeFd < 0) throw new BpfException("eventfd failed: " + n.strerror(n.errno()));
-        events = Memory.allocateDirect(n.runtime, EVENT_SIZE * MAX_EVENTS, true);
-        wakeValue = Memory.allocateDirect(n.runtime, 8, true);
+        if (wakeFd < 0) {
+            NativeException e = n.lastError();
+            n.libc.close(epfd);
+            throw e;
+        }
+        events = n.zeroed(StructLayouts.EpollEvent.SIZE * MAX_EVENTS);
+        wakeValue = n.zeroed(8);
         wakeValue.putLong(0, 1);
-        add(wakeFd);
-    }
-
-    public void add(int fd) {
-        Pointer ev = Memory.allocateDirect(n.runtime, EVENT_SIZE, true);
-        ev.putInt(0, EPOLLIN);
-        ev.putLong(4, fd);
-        if (n.libc.epoll_ctl(epfd, EPOLL_CTL_ADD, fd, ev) < 0) {
-            throw new BpfException("epoll_ctl(ADD, fd " + fd + ") failed: " + n.strerror(n.errno()));
+        try {
+            add(wakeFd);
+        } catch (NativeException e) {
+            close();
+            throw e;
         }
     }
 
-    /** Waits until an fd is readable, the timeout passes or {@link #wake()} is called; returns the ready count. */
+    /** Watches {@code fd} for input. @throws NativeException */
+    public void add(int fd) {
+        Pointer ev = n.zeroed(StructLayouts.EpollEvent.SIZE);
+        ev.putInt(StructLayouts.EpollEvent.EVENTS, EPOLLIN);
+        ev.putLong(StructLayouts.EpollEvent.DATA, fd);
+        if (n.libc.epoll_ctl(epfd, EPOLL_CTL_ADD, fd, ev) < 0) throw n.lastError();
+    }
+
+    /**
+     * Waits until an fd is readable, the timeout passes or {@link #wake()} is called; returns the
+     * ready count (0 when a signal interrupted the wait). @throws NativeException
+     */
     public int await(int timeoutMs) {
-        if (closed) return 0;
+        if (closed) throw new IllegalStateException("an epoll set was used after it was closed");
         int rc = n.libc.epoll_wait(epfd, events, MAX_EVENTS, timeoutMs);
         if (rc < 0) {
-            int errno = n.errno();
-            if (errno == EINTR) return 0;
-            throw new BpfException("epoll_wait failed: " + n.strerror(errno));
+            NativeException e = n.lastError();
+            if (e.errno() == EINTR) return 0;
+            throw e;
         }
         return rc;
     }
 
-    /** Wakes a thread blocked in {@link #await}; safe from any thread, including a signal handler thread. */
-    public void wake() {
-        n.libc.write(wakeFd, wakeValue, 8);
+    /** Wakes a thread blocked in {@link #await}; safe from any thread, and a no-op once closed. */
+    public synchronized void wake() {
+        if (!closed) n.libc.write(wakeFd, wakeValue, 8); // a full counter (EAGAIN) wakes the poll just as well
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
         closed = true;
         n.libc.close(epfd);
         n.libc.close(wakeFd);

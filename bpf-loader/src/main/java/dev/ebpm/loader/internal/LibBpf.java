@@ -8,9 +8,8 @@ import jnr.ffi.annotations.SaveError;
 import jnr.ffi.byref.NativeLongByReference;
 
 /**
- * The libbpf 1.x calls ebpm uses, bound with jnr-ffi onto the system's libbpf.so.1.
- * Everything native lives in this package; the public loader types wrap these handles.
- * libbpf 1.x returns NULL (pointers) or a negative errno (ints) on failure and sets errno.
+ * The libbpf 1.x calls ebpm uses, bound with jnr-ffi onto the system's libbpf.so.1. libbpf 1.x
+ * returns NULL (pointers) or a negative errno (ints) on failure and sets errno.
  */
 public interface LibBpf {
     /** libbpf's print callback; {@code args} is a va_list, which on x86-64 and arm64 is passed by pointer. */
@@ -24,7 +23,6 @@ public interface LibBpf {
     @SaveError Pointer bpf_object__open_mem(@In Pointer buf, long size, @In Pointer opts);
     @SaveError int bpf_object__load(Pointer obj);
     void bpf_object__close(Pointer obj);
-    String bpf_object__name(Pointer obj);
     Pointer bpf_object__btf(Pointer obj);
     Pointer bpf_object__next_program(Pointer obj, Pointer prev);
     Pointer bpf_object__next_map(Pointer obj, Pointer prev);
@@ -32,15 +30,13 @@ public interface LibBpf {
     String bpf_program__name(Pointer prog);
     String bpf_program__section_name(Pointer prog);
     int bpf_program__fd(Pointer prog);
-    int bpf_program__type(Pointer prog);
     boolean bpf_program__autoload(Pointer prog);
-    int bpf_program__set_autoload(Pointer prog, boolean autoload);
     @SaveError Pointer bpf_program__attach(Pointer prog);
     @SaveError Pointer bpf_program__attach_uprobe_opts(Pointer prog, int pid, String binaryPath, long funcOffset, @In Pointer opts);
     @SaveError Pointer bpf_program__attach_xdp(Pointer prog, int ifindex);
     @SaveError Pointer bpf_program__attach_cgroup(Pointer prog, int cgroupFd);
 
-    @SaveError int bpf_link__destroy(Pointer link);
+    int bpf_link__destroy(Pointer link);
 
     String bpf_map__name(Pointer map);
     int bpf_map__fd(Pointer map);
@@ -48,25 +44,23 @@ public interface LibBpf {
     int bpf_map__key_size(Pointer map);
     int bpf_map__value_size(Pointer map);
     int bpf_map__max_entries(Pointer map);
-    int bpf_map__set_max_entries(Pointer map, int maxEntries);
     int bpf_map__btf_key_type_id(Pointer map);
     int bpf_map__btf_value_type_id(Pointer map);
     boolean bpf_map__is_internal(Pointer map);
     Pointer bpf_map__initial_value(Pointer map, @Out NativeLongByReference size);
+    int bpf_map__set_initial_value(Pointer map, @In Pointer data, long size);
 
-    @SaveError int bpf_map_lookup_elem(int fd, @In Pointer key, @Out Pointer value);
-    @SaveError int bpf_map_update_elem(int fd, @In Pointer key, @In Pointer value, long flags);
-    @SaveError int bpf_map_delete_elem(int fd, @In Pointer key);
-    @SaveError int bpf_map_lookup_elem_flags(int fd, @In Pointer key, Pointer value, long flags);
-    @SaveError int bpf_map_delete_elem_flags(int fd, @In Pointer key, long flags);
-    @SaveError int bpf_map_get_next_key(int fd, @In Pointer key, @Out Pointer nextKey);
+    int bpf_map_update_elem(int fd, @In Pointer key, @In Pointer value, long flags);
+    int bpf_map_lookup_elem_flags(int fd, @In Pointer key, @Out Pointer value, long flags);
+    int bpf_map_delete_elem_flags(int fd, @In Pointer key, long flags);
+    int bpf_map_get_next_key(int fd, @In Pointer key, @Out Pointer nextKey);
 
     Pointer btf__raw_data(Pointer btf, @Out NativeLongByReference size);
 
-    @SaveError int bpf_tc_hook_create(@In Pointer hook);
-    @SaveError int bpf_tc_hook_destroy(@In Pointer hook);
-    @SaveError int bpf_tc_attach(@In Pointer hook, Pointer opts);
-    @SaveError int bpf_tc_detach(@In Pointer hook, @In Pointer opts);
+    int bpf_tc_hook_create(@In Pointer hook);
+    int bpf_tc_hook_destroy(@In Pointer hook);
+    int bpf_tc_attach(@In Pointer hook, Pointer opts);
+    int bpf_tc_detach(@In Pointer hook, @In Pointer opts);
 
     int libbpf_probe_bpf_prog_type(int progType, Pointer opts);
     int libbpf_probe_bpf_map_type(int mapType, Pointer opts);

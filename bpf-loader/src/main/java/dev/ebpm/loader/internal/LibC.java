@@ -5,7 +5,7 @@ import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 
-/** The few libc calls the loader needs beyond libbpf: mmap for the buffers, epoll for wake-ups. */
+/** The libc calls the loader needs beyond libbpf: mmap for the buffers, epoll for wake-ups, perf and bpf syscalls. */
 public interface LibC {
     @SaveError long mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
     @SaveError int munmap(long addr, long length);
@@ -17,13 +17,13 @@ public interface LibC {
     @SaveError int close(int fd);
     @SaveError int open(String path, int flags);
     @SaveError int ioctl(int fd, long request, long arg);
+    /** perf_event_open(2), which libc does not wrap. */
     @SaveError long syscall(long number, @In Pointer attr, int pid, int cpu, int groupFd, long flags);
     /** The bpf(2) syscall itself, for probes that libbpf has no call for. */
     @SaveError long syscall(long number, long cmd, @In Pointer attr, long size);
     @SaveError int mount(String source, String target, String fsType, long flags, Pointer data);
-    int if_nametoindex(String name);
+    @SaveError int if_nametoindex(String name);
     int vsnprintf(@Out Pointer buf, long size, Pointer format, Pointer args);
     int getpagesize();
     String strerror(int errnum);
-    int geteuid();
 }

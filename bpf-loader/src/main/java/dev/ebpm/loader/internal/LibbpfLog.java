@@ -1,7 +1,11 @@
 package dev.ebpm.loader.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
@@ -13,6 +17,9 @@ import jnr.ffi.Pointer;
 public final class LibbpfLog {
     public static final int WARN = 0, INFO = 1, DEBUG = 2;
     private static final int BUFFER_SIZE = 1 << 20;
+    private static final int MAX_LINES = 10_000;
+    // libbpf 1.x names the program the kernel refused only in this warning
+    private static final Pattern FAILED_PROG = Pattern.compile("prog '([^']+)': failed to load");
 
     private static volatile int echoLevel = -1;
     private static final ThreadLocal<List<String>> LINES = ThreadLocal.withInitial(ArrayList::new);
@@ -29,13 +36,13 @@ public final class LibbpfLog {
                 BUFFER.set(buf);
             }
             n.libc.vsnprintf(buf, BUFFER_SIZE, format, args);
-            String text = buf.getString(0, BUFFER_SIZE, java.nio.charset.StandardCharsets.UTF_8);
+            String text = buf.getString(0, BUFFER_SIZE, StandardCharsets.UTF_8);
             if (level <= INFO) {
                 List<String> lines = LINES.get();
                 for (String line : text.split("\n")) {
                     if (!line.isBlank()) lines.add(line);
                 }
-                if (lines.size() > 10_000) lines.subList(0, lines.size() - 10_000).clear();
+                if (lines.size() > MAX_LINES) lines.subList(0, lines.size() - MAX_LINES).clear();
             }
             if (level <= echoLevel) System.err.print(text);
             return 0;
@@ -48,10 +55,6 @@ public final class LibbpfLog {
         echoLevel = level;
     }
 
-    public static boolean verbose() {
-        return echoLevel >= INFO;
-    }
-
     /** The lines libbpf logged on this thread since the last {@link #clear()}. */
     public static List<String> lines() {
         return List.copyOf(LINES.get());
@@ -59,5 +62,27 @@ public final class LibbpfLog {
 
     public static void clear() {
         LINES.get().clear();
+    }
+
+    /** The program libbpf reported it could not load, from this thread's lines. */
+    public static Optional<String> failedProgram() {
+        String failed = null;
+        for (String line : LINES.get()) {
+            Matcher m = FAILED_PROG.matcher(line);
+            if (m.find()) failed = m.group(1);
+        }
+        return Optional.ofNullable(failed);
+    }
+
+    /** libbpf's last warning on this thread, without the verifier log's frame lines. */
+    public static Optional<String> lastWarning() {
+        List<String> lines = LINES.get();
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String l = lines.get(i).trim();
+            if (l.startsWith("libbpf:") && !l.contains("BEGIN PROG LOAD LOG") && !l.contains("END PROG LOAD LOG")) {
+                return Optional.of(l);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -4,8 +4,10 @@ import dev.ebpm.loader.BpfException;
 import dev.ebpm.loader.BpfMap;
 import dev.ebpm.loader.RecordHandler;
 import dev.ebpm.loader.internal.Mmap;
-import dev.ebpm.loader.internal.Native;
+import dev.ebpm.loader.internal.NativeException;
+import dev.ebpm.loader.internal.PerfEvent;
 import dev.ebpm.loader.internal.SharedMemory;
+import dev.ebpm.loader.internal.StructLayouts.PerfEventMmapPage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,31 +15,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 
 /**
  * Reads a BPF_MAP_TYPE_PERF_EVENT_ARRAY: one BPF-output perf event per online CPU, each with its
  * own mmap'd ring, read in Java (perf_event_mmap_page: data_head/data_tail, then the data pages).
  * Records that wrap around the end of a ring are copied once into a scratch buffer.
+ *
+ * <p>A drain after {@link #close()}, or after the map's object was closed, throws
+ * {@link IllegalStateException}: it is checked once per drain, not per record.
  */
 public final class PerfBufferReader implements AutoCloseable {
-    private static final long SYS_PERF_EVENT_OPEN = 298; // x86-64
-    private static final int PERF_TYPE_SOFTWARE = 1, PERF_COUNT_SW_BPF_OUTPUT = 10;
-    private static final long PERF_SAMPLE_RAW = 1 << 10, PERF_FLAG_FD_CLOEXEC = 8;
-    private static final long PERF_EVENT_IOC_ENABLE = 0x2400, PERF_EVENT_IOC_DISABLE = 0x2401;
     private static final int PERF_RECORD_LOST = 2, PERF_RECORD_SAMPLE = 9;
-    private static final int ATTR_SIZE = 112; // PERF_ATTR_SIZE_VER5
-    private static final int DATA_HEAD = 1024, DATA_TAIL = 1032;
+    private static final Path ONLINE_CPUS = Path.of("/sys/devices/system/cpu/online");
     private static final SharedMemory MEMORY = SharedMemory.get();
 
-    private final Native n;
-    private final String name;
+    private final BpfMap map;
     private final List<CpuRing> rings = new ArrayList<>();
     private final ByteBuffer scratch;
+    private boolean closed;
 
     private static final class CpuRing {
-        final int fd;
+        final PerfEvent event;
         final Mmap mmap;
         final ByteBuffer buf;
         final long headAddress;
@@ -46,51 +44,36 @@ public final class PerfBufferReader implements AutoCloseable {
         final int dataOffset;
         final int dataSize;
 
-        CpuRing(int fd, Mmap mmap, int dataOffset, int dataSize) {
-            this.fd = fd;
+        CpuRing(PerfEvent event, Mmap mmap, int dataOffset, int dataSize) {
+            this.event = event;
             this.mmap = mmap;
             this.buf = mmap.buffer();
-            this.headAddress = mmap.address() + DATA_HEAD;
-            this.tailAddress = mmap.address() + DATA_TAIL;
+            this.headAddress = mmap.address() + PerfEventMmapPage.DATA_HEAD;
+            this.tailAddress = mmap.address() + PerfEventMmapPage.DATA_TAIL;
             this.dataAddress = mmap.address() + dataOffset;
             this.dataOffset = dataOffset;
             this.dataSize = dataSize;
+        }
+
+        void close() {
+            mmap.close();
+            event.close();
         }
     }
 
     public PerfBufferReader(BpfMap map, int pagesPerCpu) {
         if (map.type() != BpfMap.TYPE_PERF_EVENT_ARRAY) throw new BpfException("map '" + map.name() + "' is not a perf event array");
         if (Integer.bitCount(pagesPerCpu) != 1) throw new BpfException("perf_buffer_pages must be a power of two, not " + pagesPerCpu);
-        this.n = Native.get();
-        this.name = map.name();
+        this.map = map;
         int page = Mmap.pageSize();
         int dataSize = page * pagesPerCpu;
         this.scratch = ByteBuffer.allocateDirect(dataSize).order(ByteOrder.nativeOrder());
-        Pointer attr = Memory.allocateDirect(n.runtime, 128, true);
-        attr.putInt(0, PERF_TYPE_SOFTWARE);
-        attr.putInt(4, ATTR_SIZE);
-        attr.putLong(8, PERF_COUNT_SW_BPF_OUTPUT);
-        attr.putLong(16, 1); // sample_period
-        attr.putLong(24, PERF_SAMPLE_RAW);
-        attr.putInt(48, 1); // wakeup_events
         try {
             for (int cpu : onlineCpus()) {
                 if (cpu >= map.maxEntries()) break;
-                int fd = (int) n.libc.syscall(SYS_PERF_EVENT_OPEN, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-                if (fd < 0) throw new BpfException("perf_event_open for CPU " + cpu + " failed: " + n.strerror(n.errno()));
-                Mmap mm;
-                try {
-                    mm = Mmap.map(fd, (long) page + dataSize, Mmap.PROT_READ | Mmap.PROT_WRITE, 0, "perf buffer '" + name + "' CPU " + cpu);
-                } catch (BpfException e) {
-                    n.libc.close(fd);
-                    throw e;
-                }
-                rings.add(new CpuRing(fd, mm, page, dataSize));
-                if (n.libc.ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
-                    throw new BpfException("cannot enable perf event on CPU " + cpu + ": " + n.strerror(n.errno()));
-                }
-                byte[] key = intBytes(cpu);
-                map.update(key, intBytes(fd), BpfMap.BPF_ANY);
+                CpuRing ring = openRing(cpu, page, dataSize);
+                rings.add(ring);
+                map.update(intBytes(cpu), intBytes(ring.event.fd()), BpfMap.BPF_ANY); // where bpf_perf_event_output writes on that CPU
             }
         } catch (RuntimeException e) {
             close();
@@ -98,38 +81,66 @@ public final class PerfBufferReader implements AutoCloseable {
         }
     }
 
+    private CpuRing openRing(int cpu, int page, int dataSize) {
+        String what = "perf buffer '" + map.name() + "' on CPU " + cpu;
+        PerfEvent event;
+        try {
+            event = PerfEvent.openBpfOutput(cpu);
+        } catch (NativeException e) {
+            throw new BpfException("cannot open the perf event of " + what + ": " + e.getMessage(), null, e.errno());
+        }
+        Mmap mmap;
+        try {
+            mmap = Mmap.map(event.fd(), (long) page + dataSize, true, 0);
+        } catch (NativeException | IllegalArgumentException e) {
+            event.close();
+            throw new BpfException("cannot mmap " + what + ": " + e.getMessage(), null, e instanceof NativeException n ? n.errno() : 0);
+        }
+        CpuRing ring = new CpuRing(event, mmap, page, dataSize);
+        try {
+            event.enable();
+        } catch (NativeException e) {
+            ring.close();
+            throw new BpfException("cannot enable the perf event of " + what + ": " + e.getMessage(), null, e.errno());
+        }
+        return ring;
+    }
+
     private static byte[] intBytes(int v) {
         return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
     }
 
+    /** The CPUs in /sys/devices/system/cpu/online ("0-3,5"), where the BPF program may run. */
     static List<Integer> onlineCpus() {
+        String spec;
+        try {
+            spec = Files.readString(ONLINE_CPUS).trim();
+        } catch (IOException e) {
+            throw new BpfException("cannot read " + ONLINE_CPUS + ": " + e.getMessage());
+        }
         List<Integer> cpus = new ArrayList<>();
         try {
-            String spec = Files.readString(Path.of("/sys/devices/system/cpu/online")).trim();
             for (String part : spec.split(",")) {
                 String[] r = part.split("-");
                 int lo = Integer.parseInt(r[0]);
                 int hi = r.length > 1 ? Integer.parseInt(r[1]) : lo;
                 for (int c = lo; c <= hi; c++) cpus.add(c);
             }
-        } catch (IOException | RuntimeException e) {
-            int count = Runtime.getRuntime().availableProcessors();
-            for (int c = 0; c < count; c++) cpus.add(c);
+        } catch (NumberFormatException e) {
+            throw new BpfException(ONLINE_CPUS + " holds '" + spec + "', not a CPU list");
         }
         return cpus;
     }
 
-    public String name() {
-        return name;
-    }
-
     /** File descriptors to watch with epoll. */
     public int[] fds() {
-        return rings.stream().mapToInt(r -> r.fd).toArray();
+        return rings.stream().mapToInt(r -> r.event.fd()).toArray();
     }
 
     /** Hands every available sample of every CPU to the handler; returns how many it delivered. */
     public int drain(RecordHandler handler) {
+        if (closed) throw new IllegalStateException("the perf buffer reader of map '" + map.name() + "' was used after it was closed");
+        map.checkOpen();
         int delivered = 0;
         for (CpuRing r : rings) delivered += drain(r, handler);
         return delivered;
@@ -171,13 +182,12 @@ public final class PerfBufferReader implements AutoCloseable {
         return delivered;
     }
 
+    /** Disables and unmaps every CPU's event; a second close does nothing. */
     @Override
     public void close() {
-        for (CpuRing r : rings) {
-            n.libc.ioctl(r.fd, PERF_EVENT_IOC_DISABLE, 0);
-            r.mmap.close();
-            n.libc.close(r.fd);
-        }
+        if (closed) return;
+        closed = true;
+        for (CpuRing r : rings) r.close();
         rings.clear();
     }
 }

@@ -4,6 +4,7 @@ import dev.ebpm.loader.BpfException;
 import dev.ebpm.loader.BpfMap;
 import dev.ebpm.loader.RecordHandler;
 import dev.ebpm.loader.internal.Mmap;
+import dev.ebpm.loader.internal.NativeException;
 import dev.ebpm.loader.internal.SharedMemory;
 import java.nio.ByteBuffer;
 
@@ -13,6 +14,9 @@ import java.nio.ByteBuffer;
  * the consumer position (read-write for us); then, read-only, a page with the producer position and
  * the data area, mapped twice in a row so that no record wraps. Each record has an 8-byte header:
  * length with BUSY (bit 31) and DISCARD (bit 30) flags, then the page offset.
+ *
+ * <p>A drain after {@link #close()}, or after the map's object was closed, throws
+ * {@link IllegalStateException}: it is checked once per drain, not per record.
  */
 public final class RingBufferReader implements AutoCloseable {
     private static final int BUSY_BIT = 1 << 31;
@@ -20,7 +24,7 @@ public final class RingBufferReader implements AutoCloseable {
     private static final int HEADER_SIZE = 8;
     private static final SharedMemory MEMORY = SharedMemory.get();
 
-    private final String name;
+    private final BpfMap map;
     private final int fd;
     private final Mmap consumerPage;
     private final Mmap producerPages;
@@ -30,18 +34,21 @@ public final class RingBufferReader implements AutoCloseable {
     private final long dataAddress;
     private final int dataStart;
     private final long mask;
+    private boolean closed;
 
     public RingBufferReader(BpfMap map) {
-        this(map.fd(), map.maxEntries(), map.name());
         if (map.type() != BpfMap.TYPE_RINGBUF) throw new BpfException("map '" + map.name() + "' is not a ring buffer");
-    }
-
-    public RingBufferReader(int fd, int maxEntries, String name) {
-        this.name = name;
-        this.fd = fd;
+        this.map = map;
+        this.fd = map.fd();
+        int maxEntries = map.maxEntries();
         int page = Mmap.pageSize();
-        this.consumerPage = Mmap.map(fd, page, Mmap.PROT_READ | Mmap.PROT_WRITE, 0, "ring buffer '" + name + "' consumer page");
-        this.producerPages = Mmap.map(fd, page + 2L * maxEntries, Mmap.PROT_READ, page, "ring buffer '" + name + "' data");
+        this.consumerPage = map(fd, page, true, 0, "consumer page");
+        try {
+            this.producerPages = map(fd, page + 2L * maxEntries, false, page, "data");
+        } catch (BpfException e) {
+            consumerPage.close();
+            throw e;
+        }
         this.data = producerPages.buffer();
         this.consumerAddress = consumerPage.address();
         this.producerAddress = producerPages.address();
@@ -50,12 +57,19 @@ public final class RingBufferReader implements AutoCloseable {
         this.mask = maxEntries - 1L;
     }
 
-    public int fd() {
-        return fd;
+    private Mmap map(int fd, long length, boolean writable, long offset, String what) {
+        try {
+            return Mmap.map(fd, length, writable, offset);
+        } catch (NativeException e) {
+            throw new BpfException("cannot mmap ring buffer '" + map.name() + "' " + what + ": " + e.getMessage(), null, e.errno());
+        } catch (IllegalArgumentException e) {
+            throw new BpfException("ring buffer '" + map.name() + "' " + what + ": " + e.getMessage());
+        }
     }
 
-    public String name() {
-        return name;
+    /** The map's fd, to watch with epoll. */
+    public int fd() {
+        return fd;
     }
 
     /** Hands every committed record to the handler; returns how many it delivered. */
@@ -77,6 +91,8 @@ public final class RingBufferReader implements AutoCloseable {
      * record is consumed, the rest stay for the next call.
      */
     public int drainWhile(StoppableHandler handler) {
+        if (closed) throw new IllegalStateException("the ring buffer reader of map '" + map.name() + "' was used after it was closed");
+        map.checkOpen();
         // Positions and headers are read with acquire semantics through Unsafe on the mapping's
         // address: the ByteBuffer VarHandles do the same but pay bounds and alignment checks per
         // record, which costs a quarter of the throughput at hundreds of millions of records/s.
@@ -118,8 +134,11 @@ public final class RingBufferReader implements AutoCloseable {
         return delivered;
     }
 
+    /** Unmaps the buffer; a second close does nothing. */
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
         producerPages.close();
         consumerPage.close();
     }

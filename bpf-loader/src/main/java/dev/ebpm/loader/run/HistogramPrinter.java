@@ -2,7 +2,9 @@ package dev.ebpm.loader.run;
 
 import dev.ebpm.loader.BpfException;
 import dev.ebpm.loader.BpfMap;
+import dev.ebpm.loader.BpfObject;
 import dev.ebpm.loader.btf.Btf;
+import dev.ebpm.loader.btf.BtfType;
 import dev.ebpm.loader.event.BtfLayouts;
 import dev.ebpm.loader.event.EventFormatter;
 import dev.ebpm.loader.event.EventLayout;
@@ -11,11 +13,14 @@ import dev.ebpm.loader.event.TextSink;
 import dev.ebpm.loader.skeleton.EunomiaPackage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Prints a sampled map (runqlat's histogram) at its interval, in bcc's log2 layout: for every key,
- * the value's {@code u32} slot array as "low -> high : count |****|".
+ * the value's {@code u32} slot array as "low -> high : count |****|". A per-CPU map's slots are
+ * summed over the CPUs.
  */
 final class HistogramPrinter {
     private static final int BAR_WIDTH = 40;
@@ -27,7 +32,19 @@ final class HistogramPrinter {
     private final long intervalNanos;
     private long nextDue;
 
-    HistogramPrinter(BpfMap map, EunomiaPackage.Sample sample, Optional<Btf> btf) {
+    /** One printer per map that package.json marks as sampled. */
+    static List<HistogramPrinter> forSampledMaps(BpfObject object, EunomiaPackage pkg, Optional<Btf> btf, String name) {
+        List<HistogramPrinter> out = new ArrayList<>();
+        for (EunomiaPackage.MapMeta m : SkeletonLoader.orEmpty(pkg.meta.bpfSkel.maps)) {
+            if (m.sample == null) continue;
+            BpfMap map = object.map(m.name).orElseThrow(() ->
+                    new BpfException(name + ": map '" + m.name + "' sampled in package.json is not in the BPF object"));
+            out.add(new HistogramPrinter(map, m.sample, btf));
+        }
+        return out;
+    }
+
+    private HistogramPrinter(BpfMap map, EunomiaPackage.Sample sample, Optional<Btf> btf) {
         this.map = map;
         this.sample = sample;
         this.intervalNanos = Math.max(1, sample.interval == null ? 1000 : sample.interval) * 1_000_000L;
@@ -39,7 +56,7 @@ final class HistogramPrinter {
             throw new BpfException("map '" + map.name() + "' is sampled as a histogram but the object has no BTF for its value type");
         }
         this.valueLayout = BtfLayouts.struct(btf.get(), map.btfValueTypeId());
-        this.keyLayout = map.btfKeyTypeId() != 0 && btf.get().resolve(map.btfKeyTypeId()) instanceof dev.ebpm.loader.btf.BtfType.Composite
+        this.keyLayout = map.btfKeyTypeId() != 0 && btf.get().resolve(map.btfKeyTypeId()) instanceof BtfType.Composite
                 ? BtfLayouts.struct(btf.get(), map.btfKeyTypeId()) : null;
         Field found = null;
         for (Field f : valueLayout.fields()) {
@@ -64,11 +81,11 @@ final class HistogramPrinter {
     }
 
     void print(TextSink out, EventFormatter.Mode mode) {
-        int keySize = map.keySize();
         byte[] key = null;
-        byte[] next = new byte[keySize];
-        byte[] value = new byte[map.valueSize()];
-        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        byte[] next = new byte[map.keySize()];
+        byte[] value = new byte[map.valueBufferSize()];
+        int stride = map.isPerCpu() ? (map.valueSize() + 7) & ~7 : value.length;
+        List<byte[]> keys = new ArrayList<>();
         while (map.nextKey(key, next)) {
             keys.add(next.clone());
             key = next.clone();
@@ -76,18 +93,20 @@ final class HistogramPrinter {
         }
         String unit = sample.unit == null ? "(unit)" : sample.unit;
         for (byte[] k : keys) {
-            if (!map.lookup(k, value)) continue;
+            if (!map.lookup(k, value)) continue; // deleted since the key walk
             ByteBuffer v = ByteBuffer.wrap(value).order(ByteOrder.nativeOrder());
             ByteBuffer kb = ByteBuffer.wrap(k).order(ByteOrder.nativeOrder());
             long[] counts = new long[slots.count()];
             int last = -1;
             for (int i = 0; i < counts.length; i++) {
-                int at = slots.offset() + i * slots.element().size();
-                counts[i] = slots.element().size() == 8 ? v.getLong(at) : v.getInt(at) & 0xffffffffL;
+                for (int cpu = 0; cpu < value.length / stride; cpu++) {
+                    int at = cpu * stride + slots.offset() + i * slots.element().size();
+                    counts[i] += slots.element().size() == 8 ? v.getLong(at) : v.getInt(at) & 0xffffffffL;
+                }
                 if (counts[i] > 0) last = i;
             }
             if (mode == EventFormatter.Mode.JSON) {
-                json(out, kb, v, counts, unit);
+                json(out, counts, unit);
             } else {
                 text(out, kb, v, counts, last, unit);
             }
@@ -123,7 +142,7 @@ final class HistogramPrinter {
         out.ch('\n');
     }
 
-    private void json(TextSink out, ByteBuffer key, ByteBuffer value, long[] counts, String unit) {
+    private void json(TextSink out, long[] counts, String unit) {
         out.ascii("{\"map\":\"").ascii(map.name()).ascii("\",\"unit\":\"").ascii(unit).ascii("\",\"buckets\":[");
         for (int i = 0; i < counts.length; i++) {
             if (i > 0) out.ch(',');

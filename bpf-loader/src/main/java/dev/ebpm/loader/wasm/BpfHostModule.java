@@ -15,12 +15,11 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.ebpm.loader.BpfException;
+import dev.ebpm.loader.BpfLink;
 import dev.ebpm.loader.BpfMap;
 import dev.ebpm.loader.BpfObject;
 import dev.ebpm.loader.BpfProgram;
 import dev.ebpm.loader.KernelSupport;
-import dev.ebpm.loader.internal.Native;
-import dev.ebpm.loader.link.BpfLink;
 import dev.ebpm.loader.ringbuf.RingBufferReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -29,8 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 
 /**
  * The host module {@code wasm_bpf} of eunomia-bpf's wasm-bpf, over ebpm's loader: load, attach,
@@ -265,66 +262,48 @@ final class BpfHostModule implements AutoCloseable {
         throw new WasmException(call + ": fd " + fd + " is not a map of a BPF object this guest loaded");
     }
 
-    /** Bytes a lookup writes: per-CPU maps return one 8-byte-aligned value per possible CPU. */
-    private static int valueBytes(BpfMap m) {
-        int t = m.type();
-        boolean perCpu = t == BpfMap.TYPE_PERCPU_HASH || t == BpfMap.TYPE_PERCPU_ARRAY
-                || t == 10 /* LRU_PERCPU_HASH */ || t == 21 /* PERCPU_CGROUP_STORAGE */;
-        if (!perCpu) return m.valueSize();
-        return ((m.valueSize() + 7) & ~7) * KernelSupport.possibleCpuCount();
-    }
-
+    /** As wasm-bpf: libbpf's element calls, returning 0 or a negative errno. */
     private int mapOperate(Instance inst, int fd, int cmd, long key, long value, long nextKey, long flags) {
         String call = "wasm_bpf_map_operate";
         checkStop();
         BpfMap m = mapOfGuest(fd, call);
         GuestMemory mem = GuestMemory.of(inst, call);
-        Native n = Native.get();
         int ks = m.keySize();
-        int vs = valueBytes(m);
-        switch (cmd) {
-            case CMD_LOOKUP -> {
-                Pointer k = copyIn(n, mem.read(key, ks, "key", call));
-                mem.check(value, vs, "value buffer", call);
-                Pointer v = Memory.allocateDirect(n.runtime, Math.max(1, vs));
-                int rc = n.bpf.bpf_map_lookup_elem_flags(fd, k, v, flags);
-                if (rc == 0) mem.write(value, copyOut(v, vs), 0, vs, "value buffer", call);
-                return rc;
+        try {
+            switch (cmd) {
+                case CMD_LOOKUP -> {
+                    byte[] k = mem.read(key, ks, "key", call);
+                    byte[] v = new byte[m.valueBufferSize()];
+                    mem.check(value, v.length, "value buffer", call);
+                    if (!m.lookup(k, v, flags)) return -ENOENT;
+                    mem.write(value, v, 0, v.length, "value buffer", call);
+                    return 0;
+                }
+                case CMD_UPDATE -> {
+                    m.update(mem.read(key, ks, "key", call), mem.read(value, m.valueBufferSize(), "value", call), flags);
+                    return 0;
+                }
+                case CMD_DELETE -> {
+                    return m.delete(mem.read(key, ks, "key", call), flags) ? 0 : -ENOENT;
+                }
+                case CMD_NEXT_KEY -> {
+                    // key NULL (0) asks for the first key, as in libbpf
+                    byte[] k = key == 0 ? null : mem.read(key, ks, "key", call);
+                    byte[] next = new byte[ks];
+                    mem.check(nextKey, ks, "next_key buffer", call);
+                    if (!m.nextKey(k, next)) return -ENOENT;
+                    mem.write(nextKey, next, 0, ks, "next_key buffer", call);
+                    return 0;
+                }
+                default -> {
+                    return -EINVAL;
+                }
             }
-            case CMD_UPDATE -> {
-                Pointer k = copyIn(n, mem.read(key, ks, "key", call));
-                Pointer v = copyIn(n, mem.read(value, vs, "value", call));
-                return n.bpf.bpf_map_update_elem(fd, k, v, flags);
-            }
-            case CMD_DELETE -> {
-                Pointer k = copyIn(n, mem.read(key, ks, "key", call));
-                return n.bpf.bpf_map_delete_elem_flags(fd, k, flags);
-            }
-            case CMD_NEXT_KEY -> {
-                // key NULL (0) asks for the first key, as in libbpf
-                Pointer k = key == 0 ? null : copyIn(n, mem.read(key, ks, "key", call));
-                mem.check(nextKey, ks, "next_key buffer", call);
-                Pointer nk = Memory.allocateDirect(n.runtime, Math.max(1, ks));
-                int rc = n.bpf.bpf_map_get_next_key(fd, k, nk);
-                if (rc == 0) mem.write(nextKey, copyOut(nk, ks), 0, ks, "next_key buffer", call);
-                return rc;
-            }
-            default -> {
-                return -EINVAL;
-            }
+        } catch (WasmException e) {
+            throw e; // the guest broke the ABI (a pointer outside its memory): that ends the run
+        } catch (BpfException e) {
+            return e.errno() > 0 ? -e.errno() : -EINVAL;
         }
-    }
-
-    private static Pointer copyIn(Native n, byte[] b) {
-        Pointer p = Memory.allocateDirect(n.runtime, Math.max(1, b.length));
-        p.put(0, b, 0, b.length);
-        return p;
-    }
-
-    private static byte[] copyOut(Pointer p, int length) {
-        byte[] b = new byte[length];
-        p.get(0, b, 0, length);
-        return b;
     }
 
     // ---- buffers and callbacks
@@ -498,12 +477,6 @@ final class BpfHostModule implements AutoCloseable {
             os = List.copyOf(objects.values());
         }
         for (GuestObject o : os) o.wakeAll();
-    }
-
-    int openObjects() {
-        synchronized (objects) {
-            return objects.size();
-        }
     }
 
     private void note(String message) {

@@ -1,8 +1,10 @@
 package dev.ebpm.loader.wasm;
 
+import dev.ebpm.loader.BpfException;
 import dev.ebpm.loader.BpfMap;
 import dev.ebpm.loader.RecordHandler;
 import dev.ebpm.loader.internal.Epoll;
+import dev.ebpm.loader.internal.NativeException;
 import dev.ebpm.loader.perf.PerfBufferReader;
 import dev.ebpm.loader.ringbuf.RingBufferReader;
 import java.nio.ByteBuffer;
@@ -27,25 +29,33 @@ final class EventBuffer implements AutoCloseable {
     }
 
     static EventBuffer open(BpfMap map) {
-        Epoll epoll = new Epoll();
+        Epoll epoll;
+        try {
+            epoll = new Epoll();
+        } catch (NativeException e) {
+            throw failure(map, e);
+        }
+        RingBufferReader ring = null;
+        PerfBufferReader perf = null;
         try {
             if (map.type() == BpfMap.TYPE_RINGBUF) {
-                RingBufferReader r = new RingBufferReader(map);
-                epoll.add(r.fd());
-                return new EventBuffer(r, null, epoll);
+                ring = new RingBufferReader(map);
+                epoll.add(ring.fd());
+            } else {
+                perf = new PerfBufferReader(map, PERF_BUFFER_PAGES);
+                for (int fd : perf.fds()) epoll.add(fd);
             }
-            PerfBufferReader p = new PerfBufferReader(map, PERF_BUFFER_PAGES);
-            try {
-                for (int fd : p.fds()) epoll.add(fd);
-            } catch (RuntimeException e) {
-                p.close();
-                throw e;
-            }
-            return new EventBuffer(null, p, epoll);
+            return new EventBuffer(ring, perf, epoll);
         } catch (RuntimeException e) {
+            if (ring != null) ring.close();
+            if (perf != null) perf.close();
             epoll.close();
-            throw e;
+            throw e instanceof NativeException n ? failure(map, n) : e;
         }
+    }
+
+    private static BpfException failure(BpfMap map, NativeException e) {
+        return new BpfException("cannot wait for events of map '" + map.name() + "': " + e.getMessage(), null, e.errno());
     }
 
     /**
@@ -64,12 +74,16 @@ final class EventBuffer implements AutoCloseable {
     }
 
     void await(int timeoutMs) {
-        epoll.await(timeoutMs);
+        try {
+            epoll.await(timeoutMs);
+        } catch (NativeException e) {
+            throw new BpfException("waiting for events failed: " + e.getMessage(), null, e.errno());
+        }
     }
 
-    /** From any thread; a no-op once closed, so the eventfd number is never written after reuse. */
-    synchronized void wake() {
-        if (!closed) epoll.wake();
+    /** From any thread; a no-op once closed (the epoll set's own guarantee). */
+    void wake() {
+        epoll.wake();
     }
 
     @Override

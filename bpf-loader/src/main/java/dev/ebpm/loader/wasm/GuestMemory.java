@@ -19,12 +19,7 @@ final class GuestMemory {
     }
 
     static GuestMemory of(Instance instance, String call) {
-        Memory m;
-        try {
-            m = instance.memory();
-        } catch (RuntimeException e) {
-            m = null;
-        }
+        Memory m = instance.memory(); // null when the module declares and imports none
         if (m == null) throw new WasmException(call + ": the guest has no linear memory");
         return new GuestMemory(m);
     }

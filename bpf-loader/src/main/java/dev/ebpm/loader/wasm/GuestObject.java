@@ -1,8 +1,8 @@
 package dev.ebpm.loader.wasm;
 
+import dev.ebpm.loader.BpfLink;
 import dev.ebpm.loader.BpfMap;
 import dev.ebpm.loader.BpfObject;
-import dev.ebpm.loader.link.BpfLink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -49,10 +49,6 @@ public record WasmOptions(
         return new WasmOptions(compiled, btf, env, directories, stdin, stdout, stderr, notes, verbose);
     }
 
-    public WasmOptions withDirectories(Map<String, Path> dirs) {
-        return new WasmOptions(compiled, btf, environment, dirs, stdin, stdout, stderr, notes, verbose);
-    }
-
     public WasmOptions withStdin(InputStream in) {
         return new WasmOptions(compiled, btf, environment, directories, in, stdout, stderr, notes, verbose);
     }

@@ -1,0 +1,79 @@
+package dev.ebpm.loader.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The struct layouts ebpm fills by offset must match the system's headers (libbpf.h, the kernel's
+ * uapi, epoll): compile a C program against them and compare every value.
+ * (A wrong btf_custom_path offset once passed --btf as kconfig.)
+ */
+class StructLayoutsTest {
+    @Test
+    void structLayoutsMatchTheSystemHeaders(@TempDir Path dir) throws Exception {
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        expected.put("sizeof(struct bpf_object_open_opts)", StructLayouts.OpenOpts.SIZE);
+        expected.put("offsetof(struct bpf_object_open_opts, object_name)", StructLayouts.OpenOpts.OBJECT_NAME);
+        expected.put("offsetof(struct bpf_object_open_opts, btf_custom_path)", StructLayouts.OpenOpts.BTF_CUSTOM_PATH);
+        expected.put("sizeof(struct bpf_uprobe_opts)", StructLayouts.UprobeOpts.SIZE);
+        expected.put("offsetof(struct bpf_uprobe_opts, retprobe)", StructLayouts.UprobeOpts.RETPROBE);
+        expected.put("offsetof(struct bpf_uprobe_opts, func_name)", StructLayouts.UprobeOpts.FUNC_NAME);
+        expected.put("sizeof(struct bpf_tc_hook)", StructLayouts.TcHook.SIZE);
+        expected.put("offsetof(struct bpf_tc_hook, ifindex)", StructLayouts.TcHook.IFINDEX);
+        expected.put("offsetof(struct bpf_tc_hook, attach_point)", StructLayouts.TcHook.ATTACH_POINT);
+        expected.put("sizeof(struct bpf_tc_opts)", StructLayouts.TcOpts.SIZE);
+        expected.put("offsetof(struct bpf_tc_opts, prog_fd)", StructLayouts.TcOpts.PROG_FD);
+        expected.put("offsetof(struct bpf_tc_opts, flags)", StructLayouts.TcOpts.FLAGS);
+        expected.put("offsetof(struct bpf_tc_opts, prog_id)", StructLayouts.TcOpts.PROG_ID);
+        expected.put("offsetof(struct bpf_tc_opts, handle)", StructLayouts.TcOpts.HANDLE);
+        expected.put("offsetof(struct bpf_tc_opts, priority)", StructLayouts.TcOpts.PRIORITY);
+        expected.put("sizeof(struct epoll_event)", StructLayouts.EpollEvent.SIZE);
+        expected.put("offsetof(struct epoll_event, events)", StructLayouts.EpollEvent.EVENTS);
+        expected.put("offsetof(struct epoll_event, data)", StructLayouts.EpollEvent.DATA);
+        expected.put("PERF_ATTR_SIZE_VER5", StructLayouts.PerfEventAttr.SIZE_VER5);
+        expected.put("offsetof(struct perf_event_attr, type)", StructLayouts.PerfEventAttr.TYPE);
+        expected.put("offsetof(struct perf_event_attr, size)", StructLayouts.PerfEventAttr.SIZE_FIELD);
+        expected.put("offsetof(struct perf_event_attr, config)", StructLayouts.PerfEventAttr.CONFIG);
+        expected.put("offsetof(struct perf_event_attr, sample_period)", StructLayouts.PerfEventAttr.SAMPLE_PERIOD);
+        expected.put("offsetof(struct perf_event_attr, sample_type)", StructLayouts.PerfEventAttr.SAMPLE_TYPE);
+        expected.put("offsetof(struct perf_event_attr, wakeup_events)", StructLayouts.PerfEventAttr.WAKEUP_EVENTS);
+        expected.put("offsetof(struct perf_event_mmap_page, data_head)", StructLayouts.PerfEventMmapPage.DATA_HEAD);
+        expected.put("offsetof(struct perf_event_mmap_page, data_tail)", StructLayouts.PerfEventMmapPage.DATA_TAIL);
+        expected.put("offsetof(union bpf_attr, prog_type)", StructLayouts.ProgLoadAttr.PROG_TYPE);
+        expected.put("offsetof(union bpf_attr, insn_cnt)", StructLayouts.ProgLoadAttr.INSN_CNT);
+        expected.put("offsetof(union bpf_attr, insns)", StructLayouts.ProgLoadAttr.INSNS);
+        expected.put("offsetof(union bpf_attr, license)", StructLayouts.ProgLoadAttr.LICENSE);
+        expected.put("offsetof(union bpf_attr, expected_attach_type)", StructLayouts.ProgLoadAttr.EXPECTED_ATTACH_TYPE);
+        expected.put("offsetof(union bpf_attr, attach_btf_id)", StructLayouts.ProgLoadAttr.ATTACH_BTF_ID);
+
+        StringBuilder c = new StringBuilder("""
+            #include <stdio.h>
+            #include <stddef.h>
+            #include <sys/epoll.h>
+            #include <linux/bpf.h>
+            #include <linux/perf_event.h>
+            #include <bpf/libbpf.h>
+            int main(void) {
+            """);
+        for (String expr : expected.keySet()) c.append("    printf(\"%zu\\n\", (size_t) (").append(expr).append("));\n");
+        c.append("    return 0;\n}\n");
+        Path src = dir.resolve("layouts.c");
+        Files.writeString(src, c);
+        Process cc = new ProcessBuilder("cc", "-o", dir.resolve("layouts").toString(), src.toString()).redirectErrorStream(true).start();
+        String ccOut = new String(cc.getInputStream().readAllBytes());
+        assertEquals(0, cc.waitFor(), "compiling against libbpf.h (libbpf-dev) and the kernel headers: " + ccOut);
+        Process run = new ProcessBuilder(dir.resolve("layouts").toString()).start();
+        String[] values = new String(run.getInputStream().readAllBytes()).trim().split("\n");
+        assertEquals(0, run.waitFor());
+        int i = 0;
+        for (Map.Entry<String, Integer> e : expected.entrySet()) {
+            assertEquals(Integer.parseInt(values[i++]), e.getValue(), e.getKey());
+        }
+    }
+}
