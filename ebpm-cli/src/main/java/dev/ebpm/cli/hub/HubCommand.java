@@ -1,6 +1,6 @@
 package dev.ebpm.cli.hub;
 
-import dev.ebpm.cli.UserError;
+import dev.ebpm.cli.output.UserError;
 import dev.ebpm.core.hub.HubList;
 import dev.ebpm.core.hub.HubSetup;
 import dev.ebpm.core.hub.Hubs;

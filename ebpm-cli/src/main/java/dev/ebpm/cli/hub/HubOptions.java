@@ -1,6 +1,6 @@
 package dev.ebpm.cli.hub;
 
-import dev.ebpm.cli.store.StoreOptions;
+import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.session.Session;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

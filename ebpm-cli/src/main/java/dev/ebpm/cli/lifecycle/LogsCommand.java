@@ -1,7 +1,7 @@
 package dev.ebpm.cli.lifecycle;
 
-import dev.ebpm.cli.UserError;
-import dev.ebpm.cli.store.StoreOptions;
+import dev.ebpm.cli.output.UserError;
+import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.runs.RunLogs;
 import dev.ebpm.core.session.Session;
 import java.io.IOException;

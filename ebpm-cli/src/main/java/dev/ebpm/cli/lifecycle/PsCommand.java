@@ -3,7 +3,7 @@ package dev.ebpm.cli.lifecycle;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.ebpm.cli.store.StoreOptions;
+import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.runs.DetachedRuns;
 import dev.ebpm.core.runs.RunStatus;
 import dev.ebpm.core.session.Session;
@@ -120,6 +120,6 @@ public final class PsCommand implements Callable<Integer> {
     }
 
     private static void table(List<List<String>> rows) {
-        dev.ebpm.cli.TextTable.print(System.out, List.of("ID", "PACKAGE", "PID", "UPTIME", "PROGS", "EVENTS", "STATE", "ATTACHED"), rows);
+        dev.ebpm.cli.output.TextTable.print(System.out, List.of("ID", "PACKAGE", "PID", "UPTIME", "PROGS", "EVENTS", "STATE", "ATTACHED"), rows);
     }
 }

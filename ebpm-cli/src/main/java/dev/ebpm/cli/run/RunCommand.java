@@ -1,7 +1,7 @@
 package dev.ebpm.cli.run;
 
-import dev.ebpm.cli.UserError;
-import dev.ebpm.cli.lifecycle.RunnerCommand;
+import dev.ebpm.cli.output.UserError;
+import dev.ebpm.cli.run.RunnerCommand;
 import dev.ebpm.core.run.ForegroundRun;
 import dev.ebpm.core.run.RunLocator;
 import dev.ebpm.core.run.RunnablePackage;
@@ -85,7 +85,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     boolean wasmInterpreter;
 
     @picocli.CommandLine.Mixin
-    dev.ebpm.cli.store.StoreOptions store = new dev.ebpm.cli.store.StoreOptions();
+    dev.ebpm.cli.options.StoreOptions store = new dev.ebpm.cli.options.StoreOptions();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,6 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.store.GcReport;
 import dev.ebpm.core.install.Inventory;
 import dev.ebpm.core.session.Session;

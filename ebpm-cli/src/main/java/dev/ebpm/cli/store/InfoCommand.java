@@ -1,5 +1,6 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.options.StoreOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ebpm.pkg.PackageManifest;
 import dev.ebpm.core.hub.Hubs;
@@ -123,7 +124,7 @@ public final class InfoCommand implements Callable<Integer> {
         for (Map.Entry<String, PackageManifest.FileEntry> f : m.files().entrySet()) {
             rows.add(List.of("    sha256:" + f.getValue().sha256(), Long.toString(f.getValue().size()), f.getKey()));
         }
-        dev.ebpm.cli.TextTable.print(System.out, List.of("    DIGEST", "SIZE", "PATH"), rows);
+        dev.ebpm.cli.output.TextTable.print(System.out, List.of("    DIGEST", "SIZE", "PATH"), rows);
     }
 
     private static Map<String, Object> remoteJson(Hubs.RemoteInfo r) {

@@ -1,5 +1,6 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.install.Installer;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.spec.PackageSpec;

@@ -1,5 +1,6 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.store.InstalledVersion;
 import dev.ebpm.core.install.Inventory;
 import dev.ebpm.core.session.Session;
@@ -43,7 +44,7 @@ public final class ListCommand implements Callable<Integer> {
                     StoreOutput.when(v), v.signatureStatus() == null ? "-" : v.signatureStatus(),
                     v.source() == null ? "-" : v.source().toString()));
         }
-        dev.ebpm.cli.TextTable.print(System.out, List.of("NAME", " VERSION", "KIND", "SIZE", "INSTALLED", "SIGNATURE", "SOURCE"), rows);
+        dev.ebpm.cli.output.TextTable.print(System.out, List.of("NAME", " VERSION", "KIND", "SIZE", "INSTALLED", "SIGNATURE", "SOURCE"), rows);
         return 0;
     }
 }

@@ -1,7 +1,7 @@
 package dev.ebpm.cli.trust;
 
-import dev.ebpm.cli.UserError;
-import dev.ebpm.cli.store.StoreOptions;
+import dev.ebpm.cli.output.UserError;
+import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.trust.Keys;
 import dev.ebpm.pkg.trust.KeyRing;

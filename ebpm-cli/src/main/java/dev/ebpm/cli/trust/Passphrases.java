@@ -1,6 +1,6 @@
 package dev.ebpm.cli.trust;
 
-import dev.ebpm.cli.UserError;
+import dev.ebpm.cli.output.UserError;
 import dev.ebpm.core.trust.Keys;
 import java.io.Console;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.ebpm.cli.trust;
 
-import dev.ebpm.cli.store.StoreOptions;
+import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.trust.Keys;
 import java.io.IOException;

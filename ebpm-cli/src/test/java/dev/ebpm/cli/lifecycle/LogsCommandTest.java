@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ebpm.cli.UserError;
+import dev.ebpm.cli.output.UserError;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
-package dev.ebpm.cli.store;
+package dev.ebpm.cli.options;
 
-import dev.ebpm.cli.Terminal;
+import dev.ebpm.cli.output.Terminal;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.session.Settings;
 import dev.ebpm.store.StoreLocation;

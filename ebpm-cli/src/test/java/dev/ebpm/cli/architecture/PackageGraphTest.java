@@ -1,4 +1,4 @@
-package dev.ebpm.loader.testsupport;
+package dev.ebpm.cli.architecture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

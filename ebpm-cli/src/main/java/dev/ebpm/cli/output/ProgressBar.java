@@ -1,4 +1,4 @@
-package dev.ebpm.cli;
+package dev.ebpm.cli.output;
 
 import dev.ebpm.registry.TransferListener;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package dev.ebpm.loader.testsupport;
+package dev.ebpm.cli.architecture;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.ebpm.cli;
+package dev.ebpm.cli.output;
 
 /** A mistake or refusal the user should read as one line, with a chosen exit code. */
 public class UserError extends RuntimeException {

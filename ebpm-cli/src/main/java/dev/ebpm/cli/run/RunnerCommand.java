@@ -1,9 +1,8 @@
-package dev.ebpm.cli.lifecycle;
+package dev.ebpm.cli.run;
 
-import dev.ebpm.cli.Main;
-import dev.ebpm.cli.UserError;
+import dev.ebpm.cli.output.UserError;
 import dev.ebpm.cli.run.RunCommand;
-import dev.ebpm.cli.store.StoreOptions;
+import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.runs.DetachedRunner;
 import dev.ebpm.core.runs.DetachedRuns;
 import dev.ebpm.core.session.Session;
@@ -28,6 +27,9 @@ public final class RunnerCommand implements Callable<Integer> {
     /** JVM flags for the runner unless EBPM_RUNNER_JAVA_OPTS says otherwise; see docs/lifecycle.md for the figures. */
     static final List<String> RUNNER_JVM_FLAGS = List.of(
             "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-XX:CICompilerCount=1", "-Xmx64m");
+
+    /** The CLI's entry point, by name: the run package must not depend on the package that registers it. */
+    static final String MAIN_CLASS = "dev.ebpm.cli.Main";
 
     @Parameters(index = "0", paramLabel = "ID")
     String id;
@@ -74,7 +76,7 @@ public final class RunnerCommand implements Callable<Integer> {
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
+        cmd.add(MAIN_CLASS);
         cmd.add(DetachedRuns.RUNNER_COMMAND);
         cmd.add("--store");
         cmd.add(storeRoot);

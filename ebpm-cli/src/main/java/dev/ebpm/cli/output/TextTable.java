@@ -1,4 +1,4 @@
-package dev.ebpm.cli;
+package dev.ebpm.cli.output;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
