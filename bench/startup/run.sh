@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Start-up: `ebpm --version` and `ebpm list` against a bare `java Hello` (hyperfine, same JDK), and the time from
 # `ebpm run sigsnoop` (installed) to its "running" line against the C libbpf loader of bench/lifecycle loading the
-# same object to its "attached" line. Prints medians and ratios. JAVA=... picks the JDK (default: java on PATH).
+# same object to its "attached" line. Prints medians and ratios. JAVA=... picks the JDK (default: java on PATH);
+# EBPM_JAR=... measures another build's jar (e.g. an older commit's) in place of this checkout's.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(cd "$here/../.." && pwd)"
 . "$root/bench/lib.sh"
 rounds=${ROUNDS:-10}
 java=${JAVA:-java}
 out="$root/bench/.out/startup"; mkdir -p "$out"
-need_ebpm_jar
+if [ -n "${EBPM_JAR:-}" ]; then jar=$EBPM_JAR; else need_ebpm_jar; fi
 export EBPM_HOME="$out/store"; rm -rf "$EBPM_HOME"
 ebpm=("$java" -Debpm.examples="$root/examples" -Debpm.repo="$root" -Debpm.trust.builtin="$root/build/trust/builtin-keys" -jar "$jar")
 "${ebpm[@]}" install -q sigsnoop >/dev/null
