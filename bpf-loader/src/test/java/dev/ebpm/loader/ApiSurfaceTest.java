@@ -3,7 +3,6 @@ package dev.ebpm.loader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ebpm.loader.testsupport.PackageGraph;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
@@ -44,16 +43,6 @@ class ApiSurfaceTest {
         List<String> leaks = new ArrayList<>();
         for (Class<?> c : api) leaks.addAll(leaks(c));
         assertTrue(leaks.isEmpty(), "public signatures naming jnr or internal types:\n  " + String.join("\n  ", leaks));
-    }
-
-    @Test
-    void noSourceOutsideInternalReferencesJnr() throws Exception {
-        PackageGraph g = PackageGraph.of(Path.of("src/main/java"), "jnr", "com.kenai");
-        Map<String, Map<String, String>> uses = new TreeMap<>();
-        for (String pkg : g.packages()) {
-            if (!pkg.equals("dev.ebpm.loader.internal") && !g.dependencies(pkg).isEmpty()) uses.put(pkg, g.dependencies(pkg));
-        }
-        assertEquals(Map.of(), uses, "packages outside internal that use jnr (package -> {jnr package = file})");
     }
 
     /** Every public class of the module outside internal, nested ones included when reachable (all enclosing classes public). */

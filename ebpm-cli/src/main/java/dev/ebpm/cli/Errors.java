@@ -1,5 +1,6 @@
 package dev.ebpm.cli;
 
+import dev.ebpm.cli.output.UserError;
 import dev.ebpm.loader.BpfException;
 import picocli.CommandLine;
 

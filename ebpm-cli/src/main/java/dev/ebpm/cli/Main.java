@@ -2,6 +2,7 @@ package dev.ebpm.cli;
 
 import dev.ebpm.cli.run.DoctorCommand;
 import dev.ebpm.cli.run.RunCommand;
+import dev.ebpm.cli.run.RunnerCommand;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -68,6 +69,7 @@ public final class Main implements Runnable {
         List<Class<?>> all = new ArrayList<>();
         all.add(RunCommand.class);
         all.add(DoctorCommand.class);
+        all.add(RunnerCommand.class);
         all.addAll(List.of(dev.ebpm.cli.build.BuildCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.store.StoreCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.hub.HubCommands.ALL));

@@ -37,6 +37,11 @@ public final class CliProcess implements AutoCloseable {
     }
 
     public static CliProcess start(Map<String, String> env, String... args) throws IOException {
+        return start(env, null, args);
+    }
+
+    /** Starts ebpm with {@code stdin} (a file, or nothing if null) as its standard input. */
+    public static CliProcess start(Map<String, String> env, Path stdin, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
@@ -47,6 +52,7 @@ public final class CliProcess implements AutoCloseable {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
+        if (stdin != null) pb.redirectInput(stdin.toFile());
         return new CliProcess(pb.start());
     }
 
@@ -56,7 +62,12 @@ public final class CliProcess implements AutoCloseable {
 
     /** Runs to completion; returns the exit code. */
     public static Result run(Map<String, String> env, Duration timeout, String... args) throws Exception {
-        try (CliProcess p = start(env, args)) {
+        return runWithInput(env, timeout, null, args);
+    }
+
+    /** Runs to completion with {@code stdin} as its standard input. */
+    public static Result runWithInput(Map<String, String> env, Duration timeout, Path stdin, String... args) throws Exception {
+        try (CliProcess p = start(env, stdin, args)) {
             if (!p.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("ebpm " + String.join(" ", args) + " did not finish in " + timeout + "; stderr: " + p.stderr);
             }

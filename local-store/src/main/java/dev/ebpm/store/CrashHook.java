@@ -2,11 +2,10 @@ package dev.ebpm.store;
 
 /**
  * Test hook for crash-safety tests: when {@code EBPM_CRASH_AT} (env) or {@code ebpm.crash.at} (system property)
- * names a step, the process halts there as if killed (exit 137, no shutdown hooks, no finally blocks).
+ * names a step, the process halts there as if killed (exit 137, no shutdown hooks, no finally blocks). Besides the
+ * commit steps here, the blob directory reports its own ({@code BlobDirectory.AFTER_TEMP_WRITE}, {@code AFTER_RENAME}).
  */
 final class CrashHook {
-    static final String AFTER_BLOB_TEMP_WRITE = "after-blob-temp-write";
-    static final String AFTER_BLOB_RENAME = "after-blob-rename";
     static final String BEFORE_COMMIT = "before-commit";
     static final String AFTER_COMMIT = "after-commit";
 

@@ -1,9 +1,9 @@
 package dev.ebpm.store;
 
-/** Where an installed version came from: a local archive file, a URL, or a hub (by name). */
+/** Where an installed version came from: a local archive file, a URL, standard input, or a hub (by name). */
 public record InstallSource(Kind kind, String location) {
     public enum Kind {
-        FILE("file"), URL("url"), HUB("hub");
+        FILE("file"), URL("url"), STDIN("stdin"), HUB("hub");
 
         private final String id;
 
@@ -31,6 +31,10 @@ public record InstallSource(Kind kind, String location) {
 
     public static InstallSource url(String url) {
         return new InstallSource(Kind.URL, url);
+    }
+
+    public static InstallSource stdin() {
+        return new InstallSource(Kind.STDIN, "-");
     }
 
     public static InstallSource hub(String hubName) {

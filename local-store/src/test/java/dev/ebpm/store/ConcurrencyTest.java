@@ -54,7 +54,7 @@ class ConcurrencyTest {
             st.execute("BEGIN IMMEDIATE");
             try (LocalStore s = LocalStore.open(dir, Duration.ofMillis(300))) {
                 // reads still work while another process writes
-                assertEquals(1, s.list().size());
+                assertEquals(1, s.packages().list().size());
                 long t0 = System.nanoTime();
                 StoreBusyException e = org.junit.jupiter.api.Assertions.assertThrows(StoreBusyException.class,
                         () -> LocalStoreTest.install(s, "opensnoop", "1.0.0"));

@@ -46,7 +46,7 @@ class CrashSafetyTest {
             if (run % 2 == 1) {
                 // every other run, clean up, and count the evidence of kills that landed mid-install
                 try (LocalStore s = LocalStore.open(store)) {
-                    GcReport gc = s.gc();
+                    GcReport gc = s.maintenance().gc();
                     orphanBlobs += gc.blobsDeleted();
                     tempFiles += gc.tempFilesDeleted();
                 }
@@ -55,8 +55,8 @@ class CrashSafetyTest {
         }
         // gc after all the kills removes only orphans; everything installed stays whole
         try (LocalStore s = LocalStore.open(store)) {
-            s.gc();
-            assertEquals(0, s.verify(false).unreferencedBlobs());
+            s.maintenance().gc();
+            assertEquals(0, s.maintenance().verify(false).unreferencedBlobs());
             try (Stream<Path> tmp = Files.list(store.resolve("tmp"))) {
                 assertEquals(0, tmp.count());
             }
@@ -68,7 +68,7 @@ class CrashSafetyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {CrashHook.AFTER_BLOB_TEMP_WRITE, CrashHook.AFTER_BLOB_RENAME, CrashHook.BEFORE_COMMIT, CrashHook.AFTER_COMMIT})
+    @ValueSource(strings = {dev.ebpm.pkg.BlobDirectory.AFTER_TEMP_WRITE, dev.ebpm.pkg.BlobDirectory.AFTER_RENAME, CrashHook.BEFORE_COMMIT, CrashHook.AFTER_COMMIT})
     void haltAtEachStep(String step, @TempDir Path dir) throws Exception {
         Path store = dir.resolve("store");
         try (LocalStore s = LocalStore.open(store)) {
@@ -86,10 +86,10 @@ class CrashSafetyTest {
         assertTrue(after.stream().anyMatch(v -> v.name().equals(PackageName.parse("execsnoop"))), "earlier install survives");
 
         try (LocalStore s = LocalStore.open(store)) {
-            GcReport gc = s.gc();
+            GcReport gc = s.maintenance().gc();
             switch (step) {
-                case CrashHook.AFTER_BLOB_TEMP_WRITE -> assertEquals(1, gc.tempFilesDeleted(), "the half-done temp file is cleaned");
-                case CrashHook.AFTER_BLOB_RENAME, CrashHook.BEFORE_COMMIT -> assertTrue(gc.blobsDeleted() >= 1, "orphan blobs are cleaned: " + gc);
+                case dev.ebpm.pkg.BlobDirectory.AFTER_TEMP_WRITE -> assertEquals(1, gc.tempFilesDeleted(), "the half-done temp file is cleaned");
+                case dev.ebpm.pkg.BlobDirectory.AFTER_RENAME, CrashHook.BEFORE_COMMIT -> assertTrue(gc.blobsDeleted() >= 1, "orphan blobs are cleaned: " + gc);
                 default -> assertEquals(new GcReport(0, 0, 0), gc);
             }
             // and the interrupted install can simply be repeated

@@ -25,8 +25,8 @@ class LocalStoreTest {
     static final PackageName OPENSNOOP = PackageName.parse("opensnoop");
 
     static InstallResult install(LocalStore s, String name, String version) {
-        return s.install(TestPackages.unpacked(name, version), TestPackages.archive(name, version),
-                InstallSource.file(Path.of("/tmp/" + name + ".ebpm")), "unsigned");
+        return s.installs().install(TestPackages.unpacked(name, version), TestPackages.archive(name, version),
+                InstallSource.file(Path.of("/tmp/" + name + ".ebpm")), new SignatureRecord("unsigned", null, null, false));
     }
 
     @Test
@@ -53,7 +53,7 @@ class LocalStoreTest {
             assertTrue(again.alreadyInstalled());
             assertEquals(0, again.blobsWritten());
 
-            List<InstalledVersion> all = s.list();
+            List<InstalledVersion> all = s.packages().list();
             assertEquals(1, all.size());
             InstalledVersion v = all.get(0);
             assertTrue(v.current());
@@ -61,11 +61,11 @@ class LocalStoreTest {
             assertEquals(InstallSource.Kind.FILE, v.source().kind());
             assertEquals(Digests.sha256Hex(TestPackages.archive("opensnoop", "1.0.0")), v.archiveSha256());
 
-            PackageInfo info = s.info(OPENSNOOP, null);
+            PackageInfo info = s.packages().info(OPENSNOOP, null);
             assertEquals(TestPackages.manifest("opensnoop", "1.0.0"), info.manifest());
-            assertArrayEquals(TestPackages.files("opensnoop", "1.0.0").get("package.json"), s.openFile(OPENSNOOP, null, "package.json"));
-            assertThrows(PackageNotInstalledException.class, () -> s.openFile(OPENSNOOP, null, "nope"));
-            PackageNotInstalledException e = assertThrows(PackageNotInstalledException.class, () -> s.info(PackageName.parse("nope"), null));
+            assertArrayEquals(TestPackages.files("opensnoop", "1.0.0").get("package.json"), s.packages().openFile(OPENSNOOP, null, "package.json"));
+            assertThrows(PackageNotInstalledException.class, () -> s.packages().openFile(OPENSNOOP, null, "nope"));
+            PackageNotInstalledException e = assertThrows(PackageNotInstalledException.class, () -> s.packages().info(PackageName.parse("nope"), null));
             assertEquals("nope is not installed", e.getMessage());
         }
     }
@@ -76,20 +76,20 @@ class LocalStoreTest {
             install(s, "opensnoop", "1.0.0");
             install(s, "opensnoop", "2.0.0");
             install(s, "opensnoop", "1.1.0");
-            assertEquals(List.of("1.0.0", "1.1.0", "2.0.0"), s.versions(OPENSNOOP).stream().map(x -> x.version().toString()).toList());
+            assertEquals(List.of("1.0.0", "1.1.0", "2.0.0"), s.packages().versions(OPENSNOOP).stream().map(x -> x.version().toString()).toList());
             // the latest installed is current
-            assertEquals("1.1.0", s.resolveInstalled(OPENSNOOP, null).orElseThrow().version().toString());
-            assertEquals("2.0.0", s.resolveInstalled(OPENSNOOP, VersionRange.parse("*")).orElseThrow().version().toString());
-            assertEquals("1.1.0", s.resolveInstalled(OPENSNOOP, VersionRange.parse("^1.0")).orElseThrow().version().toString());
-            assertTrue(s.resolveInstalled(OPENSNOOP, VersionRange.parse("^3")).isEmpty());
+            assertEquals("1.1.0", s.packages().resolveInstalled(OPENSNOOP, null).orElseThrow().version().toString());
+            assertEquals("2.0.0", s.packages().resolveInstalled(OPENSNOOP, VersionRange.parse("*")).orElseThrow().version().toString());
+            assertEquals("1.1.0", s.packages().resolveInstalled(OPENSNOOP, VersionRange.parse("^1.0")).orElseThrow().version().toString());
+            assertTrue(s.packages().resolveInstalled(OPENSNOOP, VersionRange.parse("^3")).isEmpty());
 
-            assertEquals(List.of("opensnoop@1.1.0"), s.uninstall(OPENSNOOP, Version.parse("1.1.0")));
+            assertEquals(List.of("opensnoop@1.1.0"), s.installs().uninstall(OPENSNOOP, Version.parse("1.1.0")));
             // the highest remaining becomes current
-            assertEquals("2.0.0", s.resolveInstalled(OPENSNOOP, null).orElseThrow().version().toString());
-            PackageNotInstalledException e = assertThrows(PackageNotInstalledException.class, () -> s.uninstall(OPENSNOOP, Version.parse("9.0.0")));
+            assertEquals("2.0.0", s.packages().resolveInstalled(OPENSNOOP, null).orElseThrow().version().toString());
+            PackageNotInstalledException e = assertThrows(PackageNotInstalledException.class, () -> s.installs().uninstall(OPENSNOOP, Version.parse("9.0.0")));
             assertEquals("opensnoop@9.0.0 is not installed (installed: 1.0.0, 2.0.0)", e.getMessage());
-            assertEquals(2, s.uninstall(OPENSNOOP, null).size());
-            assertTrue(s.list().isEmpty());
+            assertEquals(2, s.installs().uninstall(OPENSNOOP, null).size());
+            assertTrue(s.packages().list().isEmpty());
         }
     }
 
@@ -100,10 +100,10 @@ class LocalStoreTest {
             install(s, "execsnoop", "1.0.0");
             String shared = Digests.sha256Hex(TestPackages.files("x", "1").get(TestPackages.SHARED));
             String own = TestPackages.manifest("opensnoop", "1.0.0").files().get("src/opensnoop.bpf.o").sha256();
-            s.uninstall(OPENSNOOP, null);
+            s.installs().uninstall(OPENSNOOP, null);
             assertTrue(s.blobs().contains(shared));
             assertFalse(s.blobs().contains(own));
-            assertEquals(new GcReport(0, 0, 0), s.gc());
+            assertEquals(new GcReport(0, 0, 0), s.maintenance().gc());
         }
         StoreChecks.assertConsistent(dir);
     }
@@ -115,7 +115,7 @@ class LocalStoreTest {
             var other = dev.ebpm.pkg.UnpackedPackage.of(
                     TestPackages.manifest("opensnoop", "1.0.0").toBuilder().description("changed").build(),
                     TestPackages.files("opensnoop", "1.0.0"));
-            StoreException e = assertThrows(StoreException.class, () -> s.install(other, null, InstallSource.hub("main"), "signed"));
+            StoreException e = assertThrows(StoreException.class, () -> s.installs().install(other, null, InstallSource.hub("main"), new SignatureRecord("signed", null, null, false)));
             assertTrue(e.getMessage().startsWith("opensnoop@1.0.0 is already installed with different contents"), e.getMessage());
         }
     }
@@ -132,21 +132,21 @@ class LocalStoreTest {
             blob.toFile().setWritable(true);
             Files.write(blob, b);
 
-            CorruptBlobException e = assertThrows(CorruptBlobException.class, () -> s.openFile(OPENSNOOP, null, "src/opensnoop.bpf.o"));
+            CorruptBlobException e = assertThrows(CorruptBlobException.class, () -> s.packages().openFile(OPENSNOOP, null, "src/opensnoop.bpf.o"));
             assertEquals(digest, e.digest());
             assertTrue(e.getMessage().contains("opensnoop@1.0.0:src/opensnoop.bpf.o"), e.getMessage());
             assertTrue(e.getMessage().contains(digest), e.getMessage());
 
-            VerifyReport r = s.verify(false);
+            VerifyReport r = s.maintenance().verify(false);
             assertFalse(r.clean());
             assertEquals(1, r.problems().size());
-            assertEquals(VerifyReport.BlobState.CORRUPT, r.problems().get(0).state());
+            assertEquals(dev.ebpm.pkg.BlobDirectory.State.CORRUPT, r.problems().get(0).state());
             assertEquals(List.of("opensnoop@1.0.0"), r.problems().get(0).affectedVersions());
 
-            VerifyReport repaired = s.verify(true);
+            VerifyReport repaired = s.maintenance().verify(true);
             assertEquals(List.of("opensnoop@1.0.0"), repaired.removedVersions());
-            assertTrue(s.verify(false).clean());
-            assertEquals(List.of("execsnoop@1.0.0"), s.list().stream().map(InstalledVersion::id).toList());
+            assertTrue(s.maintenance().verify(false).clean());
+            assertEquals(List.of("execsnoop@1.0.0"), s.packages().list().stream().map(InstalledVersion::id).toList());
             // reinstalling brings it back intact
             install(s, "opensnoop", "1.0.0");
         }
@@ -159,9 +159,9 @@ class LocalStoreTest {
             install(s, "opensnoop", "1.0.0");
             String digest = TestPackages.manifest("opensnoop", "1.0.0").files().get("package.json").sha256();
             Files.delete(s.blobs().path(digest));
-            VerifyReport r = s.verify(false);
-            assertEquals(VerifyReport.BlobState.MISSING, r.problems().get(0).state());
-            assertThrows(CorruptBlobException.class, () -> s.openFile(OPENSNOOP, null, "package.json"));
+            VerifyReport r = s.maintenance().verify(false);
+            assertEquals(dev.ebpm.pkg.BlobDirectory.State.MISSING, r.problems().get(0).state());
+            assertThrows(CorruptBlobException.class, () -> s.packages().openFile(OPENSNOOP, null, "package.json"));
         }
     }
 
@@ -172,11 +172,11 @@ class LocalStoreTest {
             byte[] orphan = "orphan".getBytes();
             s.blobs().put(Digests.sha256Hex(orphan), orphan);
             Files.writeString(dir.resolve("tmp/blob-123.tmp"), "half-written");
-            GcReport r = s.gc();
+            GcReport r = s.maintenance().gc();
             assertEquals(1, r.blobsDeleted());
             assertEquals(orphan.length, r.bytesFreed());
             assertEquals(1, r.tempFilesDeleted());
-            assertEquals(0, s.verify(false).unreferencedBlobs());
+            assertEquals(0, s.maintenance().verify(false).unreferencedBlobs());
         }
         StoreChecks.assertConsistent(dir);
     }
@@ -184,12 +184,12 @@ class LocalStoreTest {
     @Test
     void listJsonMatchesList(@TempDir Path dir) throws Exception {
         try (LocalStore s = LocalStore.open(dir)) {
-            assertEquals("[]\n", new String(s.listJson(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals("[]\n", new String(s.packages().listJson(), java.nio.charset.StandardCharsets.UTF_8));
             install(s, "opensnoop", "1.10.0");
             install(s, "opensnoop", "1.9.0");
             install(s, "execsnoop", "1.0.0");
-            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(s.listJson());
-            List<InstalledVersion> list = s.list();
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(s.packages().listJson());
+            List<InstalledVersion> list = s.packages().list();
             assertEquals(List.of("execsnoop@1.0.0", "opensnoop@1.9.0", "opensnoop@1.10.0"), list.stream().map(InstalledVersion::id).toList());
             assertEquals(list.size(), json.size());
             for (int i = 0; i < list.size(); i++) {
@@ -211,27 +211,13 @@ class LocalStoreTest {
     @Test
     void config(@TempDir Path dir) {
         try (LocalStore s = LocalStore.open(dir)) {
-            assertTrue(s.config("hub.default").isEmpty());
-            s.setConfig("hub.default", "https://hub.example");
-            s.setConfig("hub.default", "https://hub2.example");
-            assertEquals("https://hub2.example", s.config("hub.default").orElseThrow());
-            assertEquals(Map.of("hub.default", "https://hub2.example"), s.configAll());
-            s.setConfig("hub.default", null);
-            assertTrue(s.config("hub.default").isEmpty());
-        }
-    }
-
-    @Test
-    void archiveInstallerInstallsFilesAndSkipsKnownArchives(@TempDir Path dir) throws Exception {
-        Path archive = dir.resolve("opensnoop-1.0.0.ebpm");
-        Files.write(archive, TestPackages.archive("opensnoop", "1.0.0"));
-        try (LocalStore s = LocalStore.open(dir.resolve("store"))) {
-            ArchiveInstaller installer = new ArchiveInstaller(s);
-            assertFalse(installer.install(archive.toString()).alreadyInstalled());
-            assertTrue(installer.install(archive.toString()).alreadyInstalled());
-            assertEquals(archive.toString(), s.list().get(0).source().location());
-            StoreException e = assertThrows(StoreException.class, () -> installer.install(dir.resolve("nope.ebpm").toString()));
-            assertTrue(e.getMessage().startsWith("no such file: "), e.getMessage());
+            assertTrue(s.config().get("hub.default").isEmpty());
+            s.config().set("hub.default", "https://hub.example");
+            s.config().set("hub.default", "https://hub2.example");
+            assertEquals("https://hub2.example", s.config().get("hub.default").orElseThrow());
+            assertEquals(Map.of("hub.default", "https://hub2.example"), s.config().all());
+            s.config().set("hub.default", null);
+            assertTrue(s.config().get("hub.default").isEmpty());
         }
     }
 

@@ -12,24 +12,24 @@ import java.util.Map;
 import java.util.SortedMap;
 
 /** Asserts a store holds only complete packages: clean verify, every file byte-identical, one current per package. */
-final class StoreChecks {
+public final class StoreChecks {
     private StoreChecks() {
     }
 
-    static List<InstalledVersion> assertConsistent(Path root) {
+    public static List<InstalledVersion> assertConsistent(Path root) {
         try (LocalStore s = LocalStore.open(root)) {
-            VerifyReport r = s.verify(false);
+            VerifyReport r = s.maintenance().verify(false);
             assertTrue(r.clean(), "verify: " + r);
-            List<InstalledVersion> all = s.list();
+            List<InstalledVersion> all = s.packages().list();
             Map<PackageName, Integer> currents = new HashMap<>();
             for (InstalledVersion v : all) {
                 if (v.current()) currents.merge(v.name(), 1, Integer::sum);
-                PackageInfo info = s.info(v.name(), v.version());
+                PackageInfo info = s.packages().info(v.name(), v.version());
                 assertEquals(TestPackages.manifest(v.name().value(), v.version().toString()), info.manifest(), v.id());
                 SortedMap<String, byte[]> expected = TestPackages.files(v.name().value(), v.version().toString());
                 assertEquals(expected.size(), v.fileCount(), v.id());
                 for (Map.Entry<String, byte[]> f : expected.entrySet()) {
-                    assertArrayEquals(f.getValue(), s.openFile(v.name(), v.version(), f.getKey()), v.id() + ":" + f.getKey());
+                    assertArrayEquals(f.getValue(), s.packages().openFile(v.name(), v.version(), f.getKey()), v.id() + ":" + f.getKey());
                 }
                 assertTrue(v.installedAt() != null && v.source() != null, "install record of " + v.id());
             }

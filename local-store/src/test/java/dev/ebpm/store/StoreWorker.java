@@ -41,7 +41,7 @@ public final class StoreWorker {
 
     private static void installViaArchive(LocalStore s, String name, String version) throws Exception {
         byte[] archive = TestPackages.archive(name, version);
-        s.install(PackageArchive.unpack(new ByteArrayInputStream(archive)), archive, InstallSource.file(Path.of(name + ".ebpm")), "unsigned");
+        s.installs().install(PackageArchive.unpack(new ByteArrayInputStream(archive)), archive, InstallSource.file(Path.of(name + ".ebpm")), new SignatureRecord("unsigned", null, null, false));
     }
 
     private static void loop(LocalStore s, Random rnd) throws Exception {
@@ -53,12 +53,12 @@ public final class StoreWorker {
             int op = rnd.nextInt(100);
             if (op < 15) {
                 try {
-                    s.uninstall(PackageName.parse(name), rnd.nextBoolean() ? null : Version.parse(version));
+                    s.installs().uninstall(PackageName.parse(name), rnd.nextBoolean() ? null : Version.parse(version));
                 } catch (PackageNotInstalledException ignored) {
                     // fine: nothing to remove
                 }
             } else if (op < 20) {
-                s.gc();
+                s.maintenance().gc();
             } else {
                 installViaArchive(s, name, version);
             }

@@ -9,13 +9,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** Deterministic small packages: the same (name, version) always has the same bytes, so a checker can recompute them. */
-final class TestPackages {
+public final class TestPackages {
     static final String SHARED = "shared/LICENSE";
 
     private TestPackages() {
     }
 
-    static SortedMap<String, byte[]> files(String name, String version) {
+    public static SortedMap<String, byte[]> files(String name, String version) {
         SortedMap<String, byte[]> files = new TreeMap<>();
         files.put("package.json", ("{\"bpf_skel\":{\"obj_name\":\"" + name + "\"},\"version\":\"" + version + "\"}").getBytes(StandardCharsets.UTF_8));
         files.put("src/" + name + ".bpf.o", content(name + "@" + version + ":object", 2000 + Math.abs((name + version).hashCode() % 6000)));
@@ -24,14 +24,14 @@ final class TestPackages {
         return files;
     }
 
-    static byte[] content(String seed, int size) {
+    public static byte[] content(String seed, int size) {
         byte[] out = new byte[size];
         byte[] s = seed.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < size; i++) out[i] = (byte) (s[i % s.length] + i / s.length);
         return out;
     }
 
-    static PackageManifest manifest(String name, String version) {
+    public static PackageManifest manifest(String name, String version) {
         PackageManifest.Builder b = PackageManifest.builder().name(name).version(version).kind(PackageKind.BPF)
                 .entry("package.json").description("test package " + name)
                 .requires(new PackageManifest.Requires(true, true, java.util.List.of("tracepoint"), null));
@@ -39,11 +39,11 @@ final class TestPackages {
         return b.build();
     }
 
-    static UnpackedPackage unpacked(String name, String version) {
+    public static UnpackedPackage unpacked(String name, String version) {
         return UnpackedPackage.of(manifest(name, version), files(name, version));
     }
 
-    static byte[] archive(String name, String version) {
+    public static byte[] archive(String name, String version) {
         return PackageArchive.pack(manifest(name, version), files(name, version));
     }
 }

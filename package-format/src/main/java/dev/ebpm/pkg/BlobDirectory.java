@@ -180,11 +180,23 @@ public final class BlobDirectory {
      * be running (the owner's write lock, or at start-up).
      */
     public int deleteTempFiles() throws IOException {
+        return deleteTempFiles(java.time.Instant.MAX);
+    }
+
+    /**
+     * Deletes the temp files last written before {@code cutoff}: where writers take no lock (a download cache), a file
+     * a live writer is filling is younger than any sensible cutoff, and one a killed writer left only gets older.
+     */
+    public int deleteTempFiles(java.time.Instant cutoff) throws IOException {
         int n = 0;
         if (!Files.isDirectory(tmp)) return 0;
         try (DirectoryStream<Path> s = Files.newDirectoryStream(tmp)) {
             for (Path p : s) {
-                if (Files.isRegularFile(p) && Files.deleteIfExists(p)) n++;
+                try {
+                    if (Files.isRegularFile(p) && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff) && Files.deleteIfExists(p)) n++;
+                } catch (NoSuchFileException gone) {
+                    // its writer finished or removed it meanwhile
+                }
             }
         }
         return n;

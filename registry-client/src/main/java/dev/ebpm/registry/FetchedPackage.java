@@ -15,10 +15,6 @@ import java.nio.file.Path;
  * client passes it on, the caller decides whether it is trusted.
  */
 public record FetchedPackage(String hub, UnpackedPackage pkg, String sha256, Path archive, String signature) {
-    public FetchedPackage(String hub, UnpackedPackage pkg, String sha256, Path archive) {
-        this(hub, pkg, sha256, archive, null);
-    }
-
     public PackageManifest manifest() {
         return pkg.manifest();
     }

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A source of packages: an HTTP hub with an index ({@link HttpIndexHub}), a static eunomia/LMP-style web layout
- * ({@link StaticHttpHub}) or a local directory in that layout ({@link DirectoryHub}).
- * Resolution ({@link HubResolver}), download and verification are separate steps.
+ * One configured source of packages, opened by its {@link HubTransport}: it finds a package's versions, searches, and
+ * downloads one version verified against what it announced. Choosing among hubs and versions, trust and storing are
+ * the repository system's (ebpm-core), not the hub's.
  */
 public interface Hub {
     /** The name the user gave this hub (qualifies package names as {@code hub/name}). */

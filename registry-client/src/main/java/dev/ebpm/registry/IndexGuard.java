@@ -1,7 +1,7 @@
 package dev.ebpm.registry;
 
 /**
- * Decides whether an index hub's {@code index.json} may be used. The CLI's guard checks the index signature
+ * Decides whether an index hub's {@code index.json} may be used. ebpm-core's guard checks the index signature
  * ({@code index.json.sig}) against the keys trusted for the hub and its freshness against the newest index seen
  * (rollback, freeze; docs/trust.md); a client without a guard takes indexes as they come (library use, tests).
  */

@@ -30,20 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
 class HubFaultTest {
     @TempDir Path tmp;
 
-    static final HubHttp.Options FAST = HubHttp.Options.defaults().timeouts(Duration.ofSeconds(2), Duration.ofSeconds(1));
+    static final Http.Options FAST = Http.Options.defaults().timeouts(Duration.ofSeconds(2), Duration.ofSeconds(1));
 
     Path downloads() {
         return tmp.resolve("downloads");
     }
 
-    Downloader downloader(HubHttp.Options o) {
-        return new Downloader(new HubHttp(o), downloads(), Downloader.DEFAULT_MAX_BYTES, true);
+    Downloader downloader(Http.Options o) {
+        return new Downloader(new Http(o), downloads(), Downloader.DEFAULT_MAX_BYTES, TransferListener.NONE);
     }
 
     void assertNothingStored() throws IOException {
         if (!Files.isDirectory(downloads())) return;
-        try (Stream<Path> s = Files.list(downloads())) {
-            assertEquals(0, s.count(), "files left in the download cache");
+        try (Stream<Path> s = Files.walk(downloads())) {
+            assertEquals(0, s.filter(Files::isRegularFile).count(), "files left in the download cache (blobs or temp files)");
         }
     }
 
@@ -73,21 +73,6 @@ class HubFaultTest {
         t.setDaemon(true);
         t.start();
         return ss;
-    }
-
-    @Test
-    void hubDownFailsFastNamingTheHub() {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        HubClient c = TestHub.client(tmp.resolve("store"), "http://127.0.0.1:" + port + "/", HubConfig.Type.INDEX);
-        long t0 = System.nanoTime();
-        RegistryException e = assertThrows(RegistryException.class, () -> c.fetch("sigsnoop"));
-        assertTrue((System.nanoTime() - t0) < TimeUnit.SECONDS.toNanos(3), "a dead hub took too long");
-        assertEquals("no package sigsnoop on hub test (test: GET http://127.0.0.1:" + port + "/index.json: connection refused)", e.getMessage());
     }
 
     @Test
@@ -127,7 +112,7 @@ class HubFaultTest {
         try (MockWebServer server = new MockWebServer()) {
             for (int i = 0; i < 7; i++) server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "/r" + i).build());
             server.start();
-            RegistryException e = assertThrows(RegistryException.class, () -> new HubHttp(FAST).get(server.url("/start").toString(), java.util.Map.of()).close());
+            RegistryException e = assertThrows(RegistryException.class, () -> new Http(FAST).get(server.url("/start").toString(), java.util.Map.of()).close());
             assertTrue(e.getMessage().contains("more than 5 redirects"), e.getMessage());
         }
     }
@@ -155,8 +140,8 @@ class HubFaultTest {
             assertEquals("download of " + url + ": the server announces 10737418240 bytes, over the limit of " + Downloader.DEFAULT_MAX_BYTES
                     + "; nothing was stored", e.getMessage());
             // a small document read is capped the same way
-            try (Response r = new HubHttp(FAST).get(url, java.util.Map.of())) {
-                RegistryException e2 = assertThrows(RegistryException.class, () -> HubHttp.readBounded(r, 1 << 20, "index"));
+            try (Response r = new Http(FAST).get(url, java.util.Map.of())) {
+                RegistryException e2 = assertThrows(RegistryException.class, () -> Http.readBounded(r, 1 << 20, "index"));
                 assertTrue(e2.getMessage().contains("announces 10737418240 bytes"), e2.getMessage());
             }
         }
@@ -168,38 +153,10 @@ class HubFaultTest {
         byte[] head = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
         byte[] resp = java.util.Arrays.copyOf(head, head.length + 64 * 1024);
         try (ServerSocket ss = rawServer(resp)) {
-            Downloader d = new Downloader(new HubHttp(FAST), downloads(), 10_000, true);
+            Downloader d = new Downloader(new Http(FAST), downloads(), 10_000, TransferListener.NONE);
             RegistryException e = assertThrows(RegistryException.class, () -> d.download("http://127.0.0.1:" + ss.getLocalPort() + "/b", null, -1));
             assertTrue(e.getMessage().contains("more than 10000 bytes; stopped reading"), e.getMessage());
         }
         assertNothingStored();
-    }
-
-    @Test
-    void wrongDigestIsRefusedAndNothingStored() throws Exception {
-        byte[] served = TestHub.archive("sigsnoop", "1.0.0");
-        String claimed = Digests.sha256Hex("something else".getBytes());
-        String index = "{\"protocol\":1,\"packages\":[{\"name\":\"sigsnoop\",\"versions\":[{\"version\":\"1.0.0\",\"sha256\":\"" + claimed
-                + "\",\"size\":" + served.length + ",\"kind\":\"bpf\",\"entry\":\"package.json\",\"requires\":{},\"yanked\":false,\"signature\":null}]}]}";
-        HttpServer liar = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-        liar.createContext("/", ex -> {
-            byte[] body = ex.getRequestURI().getPath().equals("/index.json") ? index.getBytes(StandardCharsets.UTF_8) : served;
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        liar.start();
-        try {
-            Path store = tmp.resolve("store");
-            HubClient c = TestHub.client(store, "http://127.0.0.1:" + liar.getAddress().getPort() + "/", HubConfig.Type.INDEX);
-            RegistryException e = assertThrows(RegistryException.class, () -> c.fetch("sigsnoop"));
-            assertTrue(e.getMessage().contains("sha256 mismatch: the index lists " + claimed + ", the download is " + Digests.sha256Hex(served)
-                    + "; nothing was stored"), e.getMessage());
-            try (Stream<Path> s = Files.list(store.resolve("cache").resolve("downloads"))) {
-                assertEquals(0, s.count());
-            }
-        } finally {
-            liar.stop(0);
-        }
     }
 }

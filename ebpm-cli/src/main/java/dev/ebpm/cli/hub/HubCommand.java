@@ -1,19 +1,15 @@
 package dev.ebpm.cli.hub;
 
-import dev.ebpm.cli.UserError;
+import dev.ebpm.cli.output.UserError;
+import dev.ebpm.core.hub.HubList;
+import dev.ebpm.core.hub.HubSetup;
+import dev.ebpm.core.hub.Hubs;
+import dev.ebpm.core.session.Session;
+import dev.ebpm.core.spec.PackageSpec;
+import dev.ebpm.core.trust.Keys;
 import dev.ebpm.hub.HubMain;
-import dev.ebpm.pkg.trust.IndexSignature;
-import dev.ebpm.pkg.trust.PublicKey;
-import dev.ebpm.pkg.trust.SimpleKeyRing;
-import dev.ebpm.pkg.trust.TrustException;
-import dev.ebpm.pkg.trust.Verifier;
-import dev.ebpm.registry.HttpIndexHub;
-import dev.ebpm.store.LocalStore;
-import java.time.Instant;
 import dev.ebpm.registry.FetchedPackage;
-import dev.ebpm.registry.HubConfig;
-import dev.ebpm.registry.HubHttp;
-import dev.ebpm.registry.RegistryException;
+import dev.ebpm.registry.HubDefinition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +39,7 @@ public final class HubCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME") String name;
         @Parameters(index = "1", paramLabel = "URL") String url;
         @Option(names = "--priority", paramLabel = "N", description = "lower is tried first; examples are 0, eunomia 100 (default: 50)")
-        int priority = HubConfig.DEFAULT_PRIORITY;
+        int priority = HubList.DEFAULT_PRIORITY;
         @Option(names = "--type", paramLabel = "TYPE", description = "index, static or directory (default: probe)")
         String type;
         @Option(names = "--trust-on-first-use", description = "fetch the hub's key (/hub.pub), check that it signs the index, pin it for this hub and print its fingerprint")
@@ -55,62 +51,17 @@ public final class HubCommand implements Runnable {
 
         @Override
         public void run() {
-            HubConfig.checkName(name); // before any network: a bad name is refused at once
-            HubConfig.Type t = type != null ? HubConfig.Type.parse(type) : probe(url);
-            String where = t == HubConfig.Type.DIRECTORY && !url.startsWith("file:") ? Path.of(url).toAbsolutePath().toString() : url;
-            HubConfig config = hub.config();
-            if (config.hubs(null).stream().anyMatch(d -> d.name().equals(name) && !d.builtIn())) {
-                throw new UserError("hub " + name + " already exists; remove it first");
-            }
-            PublicKey pinned = null;
-            if (tofu) {
-                if (t != HubConfig.Type.INDEX) throw new UserError("--trust-on-first-use needs an ebpm hub (with a signed index); " + url + " is a " + t.id() + " hub");
-                if (hub.offline) throw new UserError("offline: cannot fetch the key of " + url);
-                pinned = firstUseKey(where);
-            }
-            config.add(name, where, t, priority, allowUnsigned);
-            System.out.println("added hub " + name + " (" + t.id() + ", priority " + priority + (allowUnsigned ? ", UNSIGNED ALLOWED" : "") + "): " + where);
-            if (pinned != null) {
-                try (LocalStore s = LocalStore.open(hub.storeRoot())) {
-                    s.trust().trust(pinned.withName("hub " + name), name, "tofu");
+            try (Session s = hub.session()) {
+                HubSetup.Added a = new HubSetup(s).add(name, url, type, priority, allowUnsigned, tofu);
+                HubDefinition d = a.hub();
+                System.out.println("added hub " + name + " (" + d.type() + ", priority " + priority + (allowUnsigned ? ", UNSIGNED ALLOWED" : "") + "): "
+                        + d.location());
+                if (a.pinned().isPresent()) {
+                    System.out.println("trusted hub key " + a.pinned().get().fingerprint().display() + " for hub " + name + " (trust on first use)");
+                    System.out.println("  compare it with the fingerprint the hub's admin publishes (ebpm-hub key show)");
+                } else if (a.needsIndexKey()) {
+                    System.out.println("  its index must be signed by a key you trust for it: ebpm key trust HUB.pub --hub " + name);
                 }
-                System.out.println("trusted hub key " + pinned.fingerprint().display() + " for hub " + name + " (trust on first use)");
-                System.out.println("  compare it with the fingerprint the hub's admin publishes (ebpm-hub key show)");
-            } else if (t == HubConfig.Type.INDEX && !allowUnsigned) {
-                System.out.println("  its index must be signed by a key you trust for it: ebpm key trust HUB.pub --hub " + name);
-            }
-        }
-
-        /** The key the hub serves, if it signs the index the hub serves now; not yet trusted. */
-        private PublicKey firstUseKey(String u) {
-            var client = hub.client();
-            String text = client.indexHubAt(u).publicKeyText()
-                    .orElseThrow(() -> new UserError("hub " + u + " serves no key (/" + HttpIndexHub.KEY_FILE + "); it cannot be trusted on first use"));
-            PublicKey key;
-            try {
-                key = PublicKey.parse(text);
-            } catch (TrustException e) {
-                throw new UserError("hub " + u + ": /" + HttpIndexHub.KEY_FILE + ": " + e.getMessage());
-            }
-            SimpleKeyRing ring = new SimpleKeyRing().trust(name, key);
-            // the index it serves must verify with that key, or the key is not the one signing this hub
-            client.indexHubAt(name, u, (h, hubUrl, json, sig) -> {
-                if (sig == null) throw new UserError("hub " + u + " serves no index signature; nothing to trust");
-                new Verifier(ring).verifyIndex(h, IndexSignature.parse(sig), json, null, Instant.now());
-            }).packages();
-            return key;
-        }
-
-        private HubConfig.Type probe(String u) {
-            if (!u.startsWith("http://") && !u.startsWith("https://")) {
-                if (!Files.isDirectory(Path.of(u.startsWith("file:") ? java.net.URI.create(u).getPath() : u))) throw new UserError("no such directory: " + u);
-                return HubConfig.Type.DIRECTORY;
-            }
-            if (hub.offline) throw new UserError("offline: cannot probe " + u + "; give --type index|static");
-            try {
-                return HubConfig.probe(new HubHttp(HubHttp.Options.defaults()), u);
-            } catch (RegistryException e) {
-                throw new UserError(e.getMessage() + "; give --type index|static");
             }
         }
     }
@@ -123,9 +74,10 @@ public final class HubCommand implements Runnable {
         public void run() {
             String fmt = "%-12s %-10s %-9s %s%n";
             System.out.printf(fmt, "NAME", "TYPE", "PRIORITY", "URL");
-            var examples = dev.ebpm.cli.run.BundledExamples.directory().orElse(null);
-            for (HubConfig.HubDefinition d : hub.config().hubs(examples)) {
-                System.out.printf(fmt, d.name(), d.type().id(), d.priority(), d.url() + (d.builtIn() ? "  (built in)" : ""));
+            try (Session s = hub.session()) {
+                for (HubDefinition d : HubList.load(s).hubs()) {
+                    System.out.printf(fmt, d.name(), d.type(), d.priority(), d.location() + (d.builtIn() ? "  (built in)" : ""));
+                }
             }
         }
     }
@@ -137,7 +89,9 @@ public final class HubCommand implements Runnable {
 
         @Override
         public void run() {
-            hub.config().remove(name);
+            try (Session s = hub.session()) {
+                HubList.load(s).remove(name);
+            }
             System.out.println("removed hub " + name);
         }
     }
@@ -149,8 +103,10 @@ public final class HubCommand implements Runnable {
 
         @Override
         public void run() {
-            var info = hub.client().info(name).orElseThrow(() -> new UserError("no package " + name + " on any configured hub"));
-            RemoteInfoPrinter.print(info, System.out);
+            try (Session s = hub.session()) {
+                var info = new Hubs(s, new Keys(s)).info(named(name)).orElseThrow(() -> new UserError("no package " + name + " on any configured hub"));
+                RemoteInfoPrinter.print(info, System.out);
+            }
         }
     }
 
@@ -164,10 +120,12 @@ public final class HubCommand implements Runnable {
 
         @Override
         public void run() {
-            FetchedPackage f = hub.source(locked).fetch(spec);
-            System.out.println("fetched " + f.id() + " from hub " + f.hub() + " (sha256:" + f.sha256() + ")");
-            if (out == null) return;
-            try {
+            try (Session s = hub.session(locked)) {
+                Hubs hubs = new Hubs(s, new Keys(s));
+                FetchedPackage f = hubs.fetch(named(spec));
+                hubs.lock(f);
+                System.out.println("fetched " + f.id() + " from hub " + f.hub() + " (sha256:" + f.sha256() + ")");
+                if (out == null) return;
                 Files.createDirectories(out);
                 Path target;
                 if (f.archive() != null) {
@@ -182,6 +140,13 @@ public final class HubCommand implements Runnable {
                 throw new UserError("cannot write to " + out + ": " + e.getMessage());
             }
         }
+    }
+
+    /** A spec that must name a package on the hubs. */
+    static PackageSpec.Named named(String text) {
+        PackageSpec spec = PackageSpec.parse(text);
+        if (spec instanceof PackageSpec.Named n) return n;
+        throw new UserError("\"" + text + "\" is read as " + spec.form() + "; this command takes [HUB/]NAME[@RANGE]", 2);
     }
 
     @Command(name = "serve", description = {"Run a hub server (the same as the ebpm-hub script). Publish tokens are made",

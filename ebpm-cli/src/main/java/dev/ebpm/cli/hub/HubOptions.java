@@ -1,8 +1,8 @@
 package dev.ebpm.cli.hub;
 
-import dev.ebpm.registry.HubClient;
-import dev.ebpm.registry.HubConfig;
-import java.nio.file.Path;
+import dev.ebpm.cli.options.StoreOptions;
+import dev.ebpm.core.session.Session;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every hub command takes (a picocli mixin). */
@@ -13,22 +13,13 @@ public final class HubOptions {
     @Option(names = {"-q", "--quiet"}, description = "no progress bar")
     boolean quiet;
 
-    @Option(names = "--store", paramLabel = "DIR", description = "store directory (default $EBPM_HOME or ~/.local/share/ebpm)")
-    Path store;
+    @Mixin StoreOptions store = new StoreOptions();
 
-    Path storeRoot() {
-        return HubPackageSource.storeRoot(store);
+    Session session() {
+        return session(false);
     }
 
-    HubClient client() {
-        return new HubClient(HubPackageSource.options(storeRoot(), offline, quiet, false).lock(null, false));
-    }
-
-    HubConfig config() {
-        return HubConfig.load(new StoreHubConfig(storeRoot()));
-    }
-
-    HubPackageSource source(boolean locked) {
-        return HubPackageSource.open(storeRoot(), offline, quiet, locked);
+    Session session(boolean locked) {
+        return Session.open(store.settings(offline, quiet, locked));
     }
 }

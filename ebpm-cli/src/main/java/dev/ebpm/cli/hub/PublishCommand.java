@@ -1,14 +1,9 @@
 package dev.ebpm.cli.hub;
 
-import dev.ebpm.cli.UserError;
-import dev.ebpm.cli.trust.Keys;
-import dev.ebpm.pkg.PackageArchive;
-import dev.ebpm.pkg.UnpackedPackage;
-import dev.ebpm.pkg.trust.SecretKey;
-import dev.ebpm.pkg.trust.SignatureEnvelope;
-import dev.ebpm.registry.HttpIndexHub;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.ebpm.cli.output.UserError;
+import dev.ebpm.cli.trust.Passphrases;
+import dev.ebpm.core.hub.Publisher;
+import dev.ebpm.core.session.Session;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,50 +37,12 @@ public final class PublishCommand implements Runnable {
     public void run() {
         String t = token != null ? token : System.getenv("EBPM_TOKEN");
         if (t == null || t.isBlank()) throw new UserError("publishing needs a token: --token TOKEN or EBPM_TOKEN (a hub admin creates one with `ebpm-hub token create`)");
-        Path archive = what;
-        Path tmpDir = null;
-        try {
-            if (Files.isDirectory(what)) {
-                tmpDir = Files.createTempDirectory("ebpm-publish-");
-                archive = PackageArchive.pack(what, tmpDir);
-                System.err.println("ebpm: packed " + archive.getFileName());
-            } else if (!Files.isRegularFile(what)) {
-                throw new UserError("no such file or directory: " + what);
-            }
-            var c = hub.client();
-            HttpIndexHub h = hubName.startsWith("http://") || hubName.startsWith("https://") ? c.indexHubAt(hubName) : c.indexHub(hubName);
-            byte[] signature = signature(archive);
-            HttpIndexHub.Published p = h.publish(archive, t, signature);
-            System.out.println("published " + p.name() + "@" + p.version() + " to " + h.name() + " (" + p.size() + " bytes"
-                    + (signature == null ? ", unsigned" : ", signed") + ")");
-            System.out.println("sha256:" + p.sha256());
-        } catch (IOException e) {
-            throw new UserError("cannot pack " + what + ": " + e.getMessage());
-        } finally {
-            if (tmpDir != null) deleteQuietly(tmpDir);
-        }
-    }
-
-    /** The envelope to upload: made with --key, else the archive's own ARCHIVE.sig, else none. */
-    private byte[] signature(Path archive) throws IOException {
-        if (key == null) {
-            Path sig = Path.of(archive + SignatureEnvelope.SUFFIX);
-            return Files.isRegularFile(sig) ? Files.readAllBytes(sig) : null;
-        }
-        UnpackedPackage pkg;
-        try (var in = Files.newInputStream(archive)) {
-            pkg = PackageArchive.unpack(in);
-        }
-        SecretKey k = Keys.loadSecret(Keys.directory(hub.storeRoot()), key, passFile);
-        System.err.println("ebpm: signed " + pkg.manifest().id() + " with key " + k.fingerprint().display());
-        return SignatureEnvelope.sign(k, pkg.manifest(), pkg.manifestJson()).toJson();
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp directory left behind is harmless
+        try (Session s = hub.session()) {
+            Publisher.Published p = new Publisher(s).publish(what, hubName, t, key, Passphrases.from(passFile));
+            if (p.signer() != null) System.err.println("ebpm: signed " + p.hub().name() + "@" + p.hub().version() + " with key " + p.signer());
+            System.out.println("published " + p.hub().name() + "@" + p.hub().version() + " to " + p.hubName() + " (" + p.hub().size() + " bytes"
+                    + (p.signed() ? ", signed" : ", unsigned") + ")");
+            System.out.println("sha256:" + p.hub().sha256());
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.ebpm.cli.hub;
 
-import dev.ebpm.registry.HubClient;
+import dev.ebpm.core.hub.Hubs;
 import dev.ebpm.registry.HubVersion;
 import java.io.PrintStream;
 
@@ -8,7 +8,7 @@ import java.io.PrintStream;
 public final class RemoteInfoPrinter {
     private RemoteInfoPrinter() {}
 
-    public static void print(HubClient.RemoteInfo info, PrintStream out) {
+    public static void print(Hubs.RemoteInfo info, PrintStream out) {
         var p = info.pkg();
         out.println(p.name() + " (hub " + info.hub() + ", " + info.location() + ")");
         if (p.description() != null) out.println("  description: " + p.description());

@@ -3,7 +3,10 @@ package dev.ebpm.cli.hub;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ebpm.registry.HubResolver;
+import dev.ebpm.core.hub.HubResolver;
+import dev.ebpm.core.hub.Hubs;
+import dev.ebpm.core.session.Session;
+import dev.ebpm.core.trust.Keys;
 import dev.ebpm.registry.HubVersion;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -25,7 +28,10 @@ public final class SearchCommand implements Runnable {
 
     @Override
     public void run() {
-        List<HubResolver.SearchHit> hits = hub.client().search(term);
+        List<HubResolver.SearchHit> hits;
+        try (Session s = hub.session()) {
+            hits = new Hubs(s, new Keys(s)).search(term);
+        }
         if (json) {
             ObjectMapper m = new ObjectMapper();
             ArrayNode arr = m.createArrayNode();

@@ -1,9 +1,7 @@
 package dev.ebpm.cli.hub;
 
-import dev.ebpm.cli.UserError;
-import dev.ebpm.pkg.Version;
-import dev.ebpm.registry.FetchedPackage;
-import dev.ebpm.registry.Lockfile;
+import dev.ebpm.core.install.Updater;
+import dev.ebpm.core.session.Session;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -24,20 +22,17 @@ public final class UpdateCommand implements Runnable {
 
     @Override
     public void run() {
-        Lockfile lock = Lockfile.load(Lockfile.defaultLocation(hub.storeRoot()));
-        List<String> todo = new ArrayList<>(names);
-        if (todo.isEmpty()) lock.entries().forEach(e -> todo.add(e.name().value()));
-        if (todo.isEmpty()) {
-            System.out.println("nothing to update: " + lock.file() + " pins no packages");
-            return;
-        }
-        HubPackageSource source = hub.source(false);
-        for (String n : todo) {
-            Version before = lock.entries().stream().filter(e -> e.name().value().equals(n)).map(Lockfile.Entry::version).findFirst().orElse(null);
-            if (before == null && !names.isEmpty()) throw new UserError(n + " is not in " + lock.file());
-            FetchedPackage f = source.fetch(n);
-            Version after = f.manifest().version();
-            System.out.println(before != null && before.equals(after) ? n + " " + after + " (up to date)" : n + " " + before + " -> " + after);
+        try (Session s = hub.session()) {
+            Updater updater = new Updater(s);
+            List<Updater.Move> moves = updater.update(names);
+            if (moves.isEmpty()) {
+                System.out.println("nothing to update: " + updater.lockfile() + " pins no packages");
+                return;
+            }
+            for (Updater.Move m : moves) {
+                System.out.println(m.before() != null && m.before().equals(m.after()) ? m.name() + " " + m.after() + " (up to date)"
+                        : m.name() + " " + m.before() + " -> " + m.after());
+            }
         }
     }
 }

@@ -1,8 +1,9 @@
 package dev.ebpm.cli.hub;
 
-import dev.ebpm.cli.UserError;
-import dev.ebpm.registry.HttpIndexHub;
-import dev.ebpm.registry.PackageSpec;
+import dev.ebpm.cli.output.UserError;
+import dev.ebpm.core.hub.Publisher;
+import dev.ebpm.core.session.Session;
+import dev.ebpm.core.spec.PackageSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,13 +29,12 @@ public final class YankCommand implements Runnable {
 
     @Override
     public void run() {
-        PackageSpec s = PackageSpec.parse(spec);
-        if (s.exact() == null) throw new UserError("yank needs an exact version: NAME@VERSION");
         String t = token != null ? token : System.getenv("EBPM_TOKEN");
         if (t == null || t.isBlank()) throw new UserError("yanking needs a token: --token TOKEN or EBPM_TOKEN");
-        var c = hub.client();
-        HttpIndexHub h = hubName.startsWith("http://") || hubName.startsWith("https://") ? c.indexHubAt(hubName) : c.indexHub(hubName);
-        h.setYanked(s.name(), s.exact(), !undo, t);
-        System.out.println((undo ? "un-yanked " : "yanked ") + s.name() + "@" + s.exact() + " on " + h.name());
+        PackageSpec.Named n = HubCommand.named(spec);
+        try (Session s = hub.session()) {
+            String on = new Publisher(s).yank(n, hubName, t, !undo);
+            System.out.println((undo ? "un-yanked " : "yanked ") + n.name() + "@" + n.exact() + " on " + on);
+        }
     }
 }

@@ -3,8 +3,10 @@ package dev.ebpm.cli.lifecycle;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.ebpm.cli.store.StoreOptions;
-import dev.ebpm.store.LocalStore;
+import dev.ebpm.cli.options.StoreOptions;
+import dev.ebpm.core.runs.DetachedRuns;
+import dev.ebpm.core.runs.RunStatus;
+import dev.ebpm.core.session.Session;
 import dev.ebpm.store.RunRecord;
 import java.io.IOException;
 import java.time.Duration;
@@ -33,31 +35,28 @@ public final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return list(store.open(), all, json);
+        try (Session session = store.session()) {
+            return list(session, all, json);
+        }
     }
 
-    /** `ps` over the store at {@code s} (closed after), for `ebpm list --running` too. */
-    public static int list(LocalStore store, boolean all, boolean json) throws IOException {
-        List<RunRecord> runs = new ArrayList<>();
-        try (LocalStore s = store) {
-            for (RunRecord r : s.runs().list(all)) {
-                RunRecord now = Reconciler.reconcile(s, r);
-                if (r.state().live() && !now.state().live()) {
-                    System.err.println("ebpm: run " + r.id() + " (" + r.packageName() + ") is gone: " + describe(now));
-                }
-                if (all || now.state().live()) runs.add(now);
-            }
-            print(s, runs, json, all);
+    /** `ps` over the session's store, for `ebpm list --running` too. */
+    public static int list(Session session, boolean all, boolean json) throws IOException {
+        List<DetachedRuns.Listed> runs = new ArrayList<>();
+        for (DetachedRuns.Listed l : new DetachedRuns(session).list(all)) {
+            RunRecord r = l.run();
+            if (l.foundGone()) System.err.println("ebpm: run " + r.id() + " (" + r.packageName() + ") is gone: " + DetachedRuns.describe(r));
+            if (all || r.state().live()) runs.add(l);
         }
+        print(runs, json, all);
         return 0;
     }
 
-    /** Prints runs as `ps` does (also `ebpm list --running`). */
-    static void print(LocalStore s, List<RunRecord> runs, boolean json, boolean all) throws IOException {
+    private static void print(List<DetachedRuns.Listed> runs, boolean json, boolean all) throws IOException {
         Instant now = Instant.now();
         if (json) {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (RunRecord r : runs) out.add(toJson(s, r, now));
+            for (DetachedRuns.Listed r : runs) out.add(toJson(r, now));
             ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             m.writeValue(System.out, out);
             System.out.println();
@@ -69,12 +68,12 @@ public final class PsCommand implements Callable<Integer> {
             return;
         }
         List<List<String>> rows = new ArrayList<>();
-        for (RunRecord r : runs) {
-            RunStatus st = RunStatus.read(RunDirectory.of(s.root(), r.id()).status());
+        for (DetachedRuns.Listed l : runs) {
+            RunRecord r = l.run();
             List<String> targets = new ArrayList<>();
             for (String a : r.attachPoints()) targets.add(a.contains(" -> ") ? a.substring(a.indexOf(" -> ") + 4) : a);
             rows.add(List.of(r.id(), r.packageName() + "@" + r.version(), r.pid() == null ? "-" : r.pid().toString(),
-                    uptime(r, now), programs(r), Long.toString(st.events()), describe(r),
+                    uptime(r, now), programs(r), Long.toString(l.status().events()), DetachedRuns.describe(r),
                     targets.isEmpty() ? "-" : String.join(", ", targets)));
         }
         table(rows);
@@ -85,8 +84,9 @@ public final class PsCommand implements Callable<Integer> {
         return Integer.toString(r.attachPoints().size());
     }
 
-    private static Map<String, Object> toJson(LocalStore s, RunRecord r, Instant now) {
-        RunStatus st = RunStatus.read(RunDirectory.of(s.root(), r.id()).status());
+    private static Map<String, Object> toJson(DetachedRuns.Listed l, Instant now) {
+        RunRecord r = l.run();
+        RunStatus st = l.status();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", r.id());
         m.put("package", r.packageName());
@@ -110,17 +110,6 @@ public final class PsCommand implements Callable<Integer> {
         return m;
     }
 
-    /** running, starting, stopped (SIGTERM), exited (0), killed, failed: why. */
-    static String describe(RunRecord r) {
-        return switch (r.state()) {
-            case STARTING, RUNNING -> r.state().id();
-            case EXITED -> r.signal() != null ? "stopped (SIG" + r.signal() + ")"
-                    : "exited (" + (r.exitCode() == null ? "?" : r.exitCode()) + ")" + (r.error() == null ? "" : ": " + r.error());
-            case KILLED -> r.signal() != null ? "killed (SIG" + r.signal() + ")" : "killed";
-            case FAILED -> "failed" + (r.error() == null ? "" : ": " + r.error());
-        };
-    }
-
     static String uptime(RunRecord r, Instant now) {
         if (!r.state().live()) return "-";
         long s = Math.max(0, Duration.between(r.startedAt(), now).toSeconds());
@@ -131,6 +120,6 @@ public final class PsCommand implements Callable<Integer> {
     }
 
     private static void table(List<List<String>> rows) {
-        dev.ebpm.cli.TextTable.print(System.out, List.of("ID", "PACKAGE", "PID", "UPTIME", "PROGS", "EVENTS", "STATE", "ATTACHED"), rows);
+        dev.ebpm.cli.output.TextTable.print(System.out, List.of("ID", "PACKAGE", "PID", "UPTIME", "PROGS", "EVENTS", "STATE", "ATTACHED"), rows);
     }
 }

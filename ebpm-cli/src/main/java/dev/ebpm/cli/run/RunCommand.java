@@ -1,23 +1,25 @@
 package dev.ebpm.cli.run;
 
-import dev.ebpm.cli.UserError;
+import dev.ebpm.cli.output.UserError;
+import dev.ebpm.cli.run.RunnerCommand;
+import dev.ebpm.core.run.ForegroundRun;
+import dev.ebpm.core.run.RunLocator;
+import dev.ebpm.core.run.RunnablePackage;
+import dev.ebpm.core.runs.DetachedRuns;
+import dev.ebpm.core.session.Session;
+import dev.ebpm.core.spec.PackageSpec;
 import dev.ebpm.loader.event.EventFormatter;
 import dev.ebpm.loader.run.RunOptions;
-import dev.ebpm.loader.run.SkeletonRunner;
 import dev.ebpm.loader.skeleton.ProgramArguments;
 import dev.ebpm.loader.wasm.WasmOptions;
-import dev.ebpm.loader.wasm.WasmRunner;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -83,7 +85,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     boolean wasmInterpreter;
 
     @picocli.CommandLine.Mixin
-    dev.ebpm.cli.store.StoreOptions store = new dev.ebpm.cli.store.StoreOptions();
+    dev.ebpm.cli.options.StoreOptions store = new dev.ebpm.cli.options.StoreOptions();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -94,28 +96,34 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             spec.commandLine().usage(System.out);
             return 0;
         }
-        Prepared p = prepare(store.root());
-        if (p == null) return 0;
-        if (detach) return dev.ebpm.cli.lifecycle.DetachedStart.start(this, p, store.root());
-        if (p.located().isWasm()) return runWasm(p.located(), p.guestArgs(), wasmOptions());
-        runForeground(p.located(), p.options());
-        return 0;
+        try (Session session = Session.open(store.settings(false, false, false))) {
+            Prepared p = prepare(session);
+            if (p == null) return 0;
+            if (detach) return startDetached(session, p);
+            if (p.pkg().isWasm()) return ForegroundRun.wasm(p.pkg(), p.guestArgs(), wasmOptions());
+            long lost = ForegroundRun.bpf(p.pkg(), p.options(), new FileOutputStream(FileDescriptor.out), System.err, attachPoints -> {
+                if (verbose) for (String a : attachPoints) System.err.println("ebpm: attached " + a);
+                System.err.println("ebpm: " + p.pkg().name() + " running (" + attachPoints.size() + " programs attached); Ctrl-C to stop");
+            });
+            if (lost > 0) System.err.println("ebpm: " + lost + " events were lost (buffer full)");
+            return 0;
+        }
     }
 
     /**
      * A located package with its options parsed: {@code options} for an eBPF package, {@code guestArgs} for a WASM
      * one (a guest parses its own arguments: every word after PKG, untouched).
      */
-    public record Prepared(PackageLocator.Located located, RunOptions options, List<String> guestArgs) {}
+    public record Prepared(RunnablePackage pkg, RunOptions options, List<String> guestArgs) {}
 
     /** Locates the package and parses its options; prints the package's help and returns null for --help. */
-    public Prepared prepare(Path storeRoot) {
-        PackageLocator.Located located = PackageLocator.locate(pkg, storeRoot, allowUnsigned);
+    public Prepared prepare(Session session) {
+        RunnablePackage located = new RunLocator(session).locate(PackageSpec.parse(pkg), allowUnsigned);
         if (located.isWasm()) return new Prepared(located, null, List.copyOf(programArgs));
-        ProgramArguments args = new ProgramArguments(located.decoded().pkg(), located.name());
+        ProgramArguments args = new ProgramArguments(located.bpf().pkg(), located.name());
         List<String> rest = takeRunnerFlags(programArgs, args);
         if (help || rest.contains("--help") || rest.contains("-h")) {
-            var doc = located.decoded().pkg().meta.bpfSkel.doc;
+            var doc = located.bpf().pkg().meta.bpfSkel.doc;
             System.out.print(args.usage(doc == null ? null : doc.brief != null ? doc.brief : doc.description));
             return null;
         }
@@ -123,6 +131,15 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         RunOptions options = new RunOptions(variables, json || detach ? EventFormatter.Mode.JSON : EventFormatter.Mode.TABLE,
                 btfFile(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary), duration(), verbose);
         return new Prepared(located, options, List.of());
+    }
+
+    private int startDetached(Session session, Prepared p) {
+        DetachedRuns.Started started = new DetachedRuns(session).start(p.pkg(), this::detachedWords, id -> RunnerCommand.command(session.storeRoot().toString(), id));
+        System.out.println(started.id());
+        if (started.stillStarting()) {
+            System.err.println("ebpm: run " + started.id() + " is still starting; see ebpm ps and " + started.runnerLog());
+        }
+        return 0;
     }
 
     /**
@@ -142,11 +159,6 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         w.add(pkgWord);
         w.addAll(programArgs);
         return w;
-    }
-
-    /** The package argument as given. */
-    public String packageArgument() {
-        return pkg;
     }
 
     private Optional<Path> btfFile() {
@@ -210,61 +222,5 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         } catch (NumberFormatException e) {
             throw new UserError("--duration expects seconds (e.g. 5 or 0.5), got '" + v + "'");
         }
-    }
-
-    /** Runs a WASM guest in the foreground; Ctrl-C stops it and releases what it loaded. */
-    static int runWasm(PackageLocator.Located located, List<String> guestArgs, WasmOptions options) {
-        if (!dev.ebpm.loader.KernelSupport.hasBpfPrivileges()) {
-            throw new UserError("running BPF programs needs root (or CAP_BPF and CAP_PERFMON): try sudo ebpm run " + located.name());
-        }
-        WasmRunner runner = new WasmRunner();
-        return untilStopped(runner::stop, () -> runner.run(located.wasm(), located.name(), guestArgs, options));
-    }
-
-    /**
-     * Runs {@code body} with a shutdown hook that, on Ctrl-C or SIGTERM, calls {@code stop} and
-     * then waits (up to 5 s) for {@code body} to return, so that everything it acquired is released
-     * before the JVM exits.
-     */
-    static <T> T untilStopped(Runnable stop, java.util.function.Supplier<T> body) {
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.run();
-            try {
-                done.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "ebpm-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return body.get();
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is already running and waits for us
-            }
-        }
-    }
-
-    static void runForeground(PackageLocator.Located located, RunOptions options) {
-        if (!dev.ebpm.loader.KernelSupport.hasBpfPrivileges()) {
-            throw new UserError("running BPF programs needs root (or CAP_BPF and CAP_PERFMON): try sudo ebpm run " + located.name());
-        }
-        SkeletonRunner runner = SkeletonRunner.start(located.decoded(), located.name(), options, System.err);
-        untilStopped(runner::stop, () -> {
-            try (runner) {
-                if (options.verbose()) {
-                    for (String a : runner.attachPoints()) System.err.println("ebpm: attached " + a);
-                }
-                System.err.println("ebpm: " + located.name() + " running (" + runner.attachPoints().size()
-                        + " programs attached); Ctrl-C to stop");
-                runner.run(new FileOutputStream(FileDescriptor.out));
-            }
-            return null;
-        });
-        if (runner.eventsLost() > 0) System.err.println("ebpm: " + runner.eventsLost() + " events were lost (buffer full)");
     }
 }

@@ -1,6 +1,8 @@
 package dev.ebpm.cli.store;
 
-import dev.ebpm.store.LocalStore;
+import dev.ebpm.cli.options.StoreOptions;
+import dev.ebpm.core.install.Inventory;
+import dev.ebpm.core.session.Session;
 import dev.ebpm.store.VerifyReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,8 +19,8 @@ public final class CacheVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         VerifyReport r;
-        try (LocalStore s = store.open()) {
-            r = s.verify(repair);
+        try (Session s = store.session()) {
+            r = new Inventory(s).verify(repair);
         }
         System.out.println("database: " + r.databaseCheck());
         System.out.println("blobs checked: " + r.blobsChecked() + ", problems: " + r.problems().size()

@@ -1,7 +1,9 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.store.GcReport;
-import dev.ebpm.store.LocalStore;
+import dev.ebpm.core.install.Inventory;
+import dev.ebpm.core.session.Session;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,8 +15,8 @@ public final class GcCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GcReport r;
-        try (LocalStore s = store.open()) {
-            r = s.gc();
+        try (Session s = store.session()) {
+            r = new Inventory(s).gc();
         }
         System.out.println("deleted " + r.blobsDeleted() + " unreferenced blobs (" + StoreOutput.size(r.bytesFreed()) + ") and " + r.tempFilesDeleted() + " temp files");
         return 0;

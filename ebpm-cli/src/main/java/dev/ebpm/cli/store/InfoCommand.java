@@ -1,9 +1,14 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.options.StoreOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ebpm.pkg.PackageManifest;
+import dev.ebpm.core.hub.Hubs;
+import dev.ebpm.core.install.Inventory;
+import dev.ebpm.core.session.Session;
+import dev.ebpm.core.spec.PackageSpec;
+import dev.ebpm.registry.HubVersion;
 import dev.ebpm.store.InstalledVersion;
-import dev.ebpm.store.LocalStore;
 import dev.ebpm.pkg.trust.KeyRing;
 import dev.ebpm.pkg.trust.SignatureEnvelope;
 import dev.ebpm.store.PackageInfo;
@@ -18,11 +23,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "info", description = "Show an installed package: manifest, files and digests, where it came from, signature status.")
+@Command(name = "info", description = "Show a package: for an installed one its manifest, files and digests, where it came from and its signature status; else what a hub or the file says.")
 public final class InfoCommand implements Callable<Integer> {
     @Mixin StoreOptions store;
 
-    @Parameters(paramLabel = "NAME[@VERSION]", description = "Package, optionally at a version (default: the current version).")
+    @Parameters(paramLabel = "PACKAGE", description = "An installed package NAME[@VERSION|@RANGE] (default: its current version), a package on the hubs, or a package file, directory or URL.")
     String spec;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -33,19 +38,32 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PackageSpec p = PackageSpec.parse(spec);
-        PackageInfo info;
-        SignatureRecord sig;
-        try (LocalStore s = store.open()) {
-            info = s.info(p.name(), p.versionOrNull());
-            sig = s.signature(p.name(), info.installed().version());
-        } catch (dev.ebpm.store.PackageNotInstalledException notInstalled) {
-            // not installed here: describe it from the hubs instead
-            var remote = dev.ebpm.cli.hub.HubPackageSource.open(store.root(), offline, true, false).client().info(spec);
-            if (remote.isEmpty()) throw notInstalled;
-            dev.ebpm.cli.hub.RemoteInfoPrinter.print(remote.get(), System.out);
+        Inventory.Description d;
+        try (Session s = Session.open(store.settings(offline, true, false))) {
+            d = new Inventory(s).describe(PackageSpec.parse(spec));
+        }
+        if (d instanceof Inventory.Remote r) {
+            if (json) {
+                StoreOutput.json(System.out, remoteJson(r.info()));
+            } else {
+                dev.ebpm.cli.hub.RemoteInfoPrinter.print(r.info(), System.out);
+            }
             return 0;
         }
+        if (d instanceof Inventory.Local l) {
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("origin", l.origin());
+                out.put("manifest", StoreOutput.JSON.readValue(l.manifest().toJson(), JsonNode.class));
+                StoreOutput.json(System.out, out);
+            } else {
+                printManifest(l.origin() + " (not installed)", l.manifest());
+            }
+            return 0;
+        }
+        Inventory.Installed installed = (Inventory.Installed) d;
+        PackageInfo info = installed.info();
+        SignatureRecord sig = installed.signature();
         InstalledVersion v = info.installed();
         PackageManifest m = info.manifest();
         if (json) {
@@ -64,6 +82,20 @@ public final class InfoCommand implements Callable<Integer> {
             StoreOutput.json(System.out, out);
             return 0;
         }
+        List<List<String>> fields = manifestFields(m);
+        fields.add(List.of("versions:", String.join(", ", info.allVersions().stream()
+                .map(x -> x.equals(v.version()) ? x + " (this)" : x.toString()).toList())));
+        fields.add(List.of("installed:", StoreOutput.when(v)));
+        fields.add(List.of("source:", v.source() == null ? "-" : v.source().toString()));
+        fields.add(List.of("signature:", signatureLine(v, sig)));
+        fields.add(List.of("manifest:", "sha256:" + v.manifestSha256()));
+        if (v.archiveSha256() != null) fields.add(List.of("archive:", "sha256:" + v.archiveSha256()));
+        print(v.id() + (v.current() ? " (current)" : ""), fields, m);
+        return 0;
+    }
+
+    /** The manifest's own fields: kind, description, license, authors, homepage, keywords, entry, requires. */
+    private static List<List<String>> manifestFields(PackageManifest m) {
         List<List<String>> fields = new ArrayList<>();
         fields.add(List.of("kind:", m.kind().id()));
         if (m.description() != null) fields.add(List.of("description:", m.description()));
@@ -73,14 +105,17 @@ public final class InfoCommand implements Callable<Integer> {
         if (!m.keywords().isEmpty()) fields.add(List.of("keywords:", String.join(", ", m.keywords())));
         fields.add(List.of("entry:", m.entry()));
         fields.add(List.of("requires:", requires(m.requires())));
-        fields.add(List.of("versions:", String.join(", ", info.allVersions().stream()
-                .map(x -> x.equals(v.version()) ? x + " (this)" : x.toString()).toList())));
-        fields.add(List.of("installed:", StoreOutput.when(v)));
-        fields.add(List.of("source:", v.source() == null ? "-" : v.source().toString()));
-        fields.add(List.of("signature:", signatureLine(v, sig)));
-        fields.add(List.of("manifest:", "sha256:" + v.manifestSha256()));
-        if (v.archiveSha256() != null) fields.add(List.of("archive:", "sha256:" + v.archiveSha256()));
-        System.out.println(v.id() + (v.current() ? " (current)" : ""));
+        return fields;
+    }
+
+    private static void printManifest(String title, PackageManifest m) {
+        List<List<String>> fields = manifestFields(m);
+        fields.add(1, List.of("version:", m.version().toString()));
+        print(title, fields, m);
+    }
+
+    private static void print(String title, List<List<String>> fields, PackageManifest m) {
+        System.out.println(title);
         StringBuilder b = new StringBuilder();
         for (List<String> f : fields) b.append(String.format("  %-13s%s%n", f.get(0), f.get(1)));
         b.append("  files:\n");
@@ -89,8 +124,29 @@ public final class InfoCommand implements Callable<Integer> {
         for (Map.Entry<String, PackageManifest.FileEntry> f : m.files().entrySet()) {
             rows.add(List.of("    sha256:" + f.getValue().sha256(), Long.toString(f.getValue().size()), f.getKey()));
         }
-        dev.ebpm.cli.TextTable.print(System.out, List.of("    DIGEST", "SIZE", "PATH"), rows);
-        return 0;
+        dev.ebpm.cli.output.TextTable.print(System.out, List.of("    DIGEST", "SIZE", "PATH"), rows);
+    }
+
+    private static Map<String, Object> remoteJson(Hubs.RemoteInfo r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", r.pkg().name().value());
+        out.put("hub", r.hub());
+        out.put("location", r.location());
+        out.put("description", r.pkg().description());
+        out.put("keywords", r.pkg().keywords());
+        out.put("current", r.pkg().current().map(v -> v.version().toString()).orElse(null));
+        List<Map<String, Object>> versions = new ArrayList<>();
+        for (HubVersion v : r.pkg().versions()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("version", v.version().toString());
+            m.put("kind", v.kind().id());
+            m.put("size", v.size());
+            m.put("sha256", v.sha256());
+            m.put("yanked", v.yanked());
+            versions.add(m);
+        }
+        out.put("versions", versions);
+        return out;
     }
 
     /** "verified: key 3475 0f98 ... for hub examples", or "unsigned (unsigned allowed)". */

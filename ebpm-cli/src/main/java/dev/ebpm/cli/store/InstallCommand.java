@@ -1,10 +1,12 @@
 package dev.ebpm.cli.store;
 
-import dev.ebpm.cli.trust.Keys;
-import dev.ebpm.store.ArchiveInstaller;
+import dev.ebpm.cli.options.StoreOptions;
+import dev.ebpm.core.install.Installer;
+import dev.ebpm.core.session.Session;
+import dev.ebpm.core.spec.PackageSpec;
 import dev.ebpm.store.InstallResult;
-import dev.ebpm.store.LocalStore;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Install a package into the local store: by name from the configured hubs (NAME, NAME@VERSION, "
-            + "NAME@RANGE such as sigsnoop@^1.0, or HUB/NAME), or from a .ebpm archive file or http(s) URL.",
+            + "NAME@RANGE such as sigsnoop@^1.0, or HUB/NAME), or from a .ebpm archive file, a package directory, an "
+            + "http(s) URL, or - (an archive on standard input).",
             "",
             "Everything is verified before anything is stored; installing what is already there does nothing."},
         footer = {"", "Examples:", "  ebpm install sigsnoop", "  ebpm install 'sigsnoop@>=1.0 <2'", "  ebpm install ./sigsnoop-1.0.0.ebpm",
@@ -21,7 +24,7 @@ import picocli.CommandLine.Parameters;
 public final class InstallCommand implements Callable<Integer> {
     @Mixin StoreOptions store;
 
-    @Parameters(paramLabel = "PACKAGE", description = "NAME[@VERSION|@RANGE], HUB/NAME, or a path or http(s) URL of a .ebpm archive.")
+    @Parameters(paramLabel = "PACKAGE", description = "NAME[@VERSION|@RANGE], HUB/NAME, or a path, http(s) URL or - of a .ebpm archive.")
     String archive;
 
     @Option(names = "--signature", paramLabel = "FILE", description = "The archive's detached signature (default: ARCHIVE.sig beside it, if present).")
@@ -31,26 +34,24 @@ public final class InstallCommand implements Callable<Integer> {
             "with a warning; recorded in the store and shown by `ebpm info`. Tampered signatures are refused regardless."})
     boolean allowUnsigned;
 
-    @picocli.CommandLine.Option(names = "--offline", description = "never use the network: the cached index only (also EBPM_OFFLINE=1)")
+    @Option(names = "--offline", description = "never use the network: the cached index only (also EBPM_OFFLINE=1)")
     boolean offline;
 
-    @picocli.CommandLine.Option(names = "--locked", description = "install exactly what ebpm.lock pins; refuse anything not in it")
+    @Option(names = "--locked", description = "install exactly what ebpm.lock pins; refuse anything not in it")
     boolean locked;
 
-    @picocli.CommandLine.Option(names = {"-q", "--quiet"}, description = "no progress bar")
+    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
     boolean quiet;
 
     @Override
-    public Integer call() throws Exception {
-        try (LocalStore s = store.open()) {
-            ArchiveInstaller.Trust trust = ArchiveInstaller.Trust.of(Keys.ring(s), allowUnsigned, w -> System.err.println("ebpm: warning: " + w));
-            InstallResult r = dev.ebpm.cli.hub.HubPackageSource.isHubSpec(archive)
-                    ? dev.ebpm.cli.hub.HubPackageSource.open(s.root(), offline, quiet, locked).install(s, archive, trust)
-                    : new ArchiveInstaller(s, trust).install(archive, signature);
+    public Integer call() {
+        try (Session s = Session.open(store.settings(offline, quiet, locked))) {
+            InstallResult r = new Installer(s).install(PackageSpec.parse(archive), new Installer.Request(allowUnsigned, Optional.ofNullable(signature)));
             if (r.alreadyInstalled()) {
                 System.out.println(r.id() + " is already installed");
             } else {
-                System.out.println("installed " + r.id() + " (" + r.blobsWritten() + (r.blobsWritten() == 1 ? " new blob, " : " new blobs, ") + StoreOutput.size(r.bytesWritten()) + ") in " + s.root());
+                System.out.println("installed " + r.id() + " (" + r.blobsWritten() + (r.blobsWritten() == 1 ? " new blob, " : " new blobs, ")
+                        + StoreOutput.size(r.bytesWritten()) + ") in " + s.storeRoot());
             }
         }
         return 0;

@@ -1,7 +1,9 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.store.InstalledVersion;
-import dev.ebpm.store.LocalStore;
+import dev.ebpm.core.install.Inventory;
+import dev.ebpm.core.session.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -21,15 +23,16 @@ public final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (running) return dev.ebpm.cli.lifecycle.PsCommand.list(store.open(), false, json);
         List<InstalledVersion> all;
-        try (LocalStore s = store.open()) {
+        try (Session s = store.session()) {
+            if (running) return dev.ebpm.cli.lifecycle.PsCommand.list(s, false, json);
+            Inventory inventory = new Inventory(s);
             if (json) {
-                System.out.write(s.listJson());
+                System.out.write(inventory.listJson());
                 System.out.flush();
                 return 0;
             }
-            all = s.list();
+            all = inventory.list();
         }
         if (all.isEmpty()) {
             System.out.println("no packages installed");
@@ -41,7 +44,7 @@ public final class ListCommand implements Callable<Integer> {
                     StoreOutput.when(v), v.signatureStatus() == null ? "-" : v.signatureStatus(),
                     v.source() == null ? "-" : v.source().toString()));
         }
-        dev.ebpm.cli.TextTable.print(System.out, List.of("NAME", " VERSION", "KIND", "SIZE", "INSTALLED", "SIGNATURE", "SOURCE"), rows);
+        dev.ebpm.cli.output.TextTable.print(System.out, List.of("NAME", " VERSION", "KIND", "SIZE", "INSTALLED", "SIGNATURE", "SOURCE"), rows);
         return 0;
     }
 }

@@ -1,6 +1,9 @@
 package dev.ebpm.cli.store;
 
-import dev.ebpm.store.LocalStore;
+import dev.ebpm.cli.options.StoreOptions;
+import dev.ebpm.core.install.Inventory;
+import dev.ebpm.core.session.Session;
+import dev.ebpm.core.spec.PackageSpec;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,15 +14,16 @@ import picocli.CommandLine.Parameters;
 public final class UninstallCommand implements Callable<Integer> {
     @Mixin StoreOptions store;
 
-    @Parameters(paramLabel = "NAME[@VERSION]", arity = "1..*", description = "Package, optionally at one version.")
+    @Parameters(paramLabel = "NAME[@VERSION]", arity = "1..*", description = "Package, optionally at one version (or a range).")
     List<String> specs;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         List<PackageSpec> parsed = specs.stream().map(PackageSpec::parse).toList();
-        try (LocalStore s = store.open()) {
+        try (Session s = store.session()) {
+            Inventory inventory = new Inventory(s);
             for (PackageSpec p : parsed) {
-                for (String id : s.uninstall(p.name(), p.versionOrNull())) System.out.println("removed " + id);
+                for (String id : inventory.uninstall(p)) System.out.println("removed " + id);
             }
         }
         return 0;

@@ -1,20 +1,15 @@
 package dev.ebpm.cli.trust;
 
-import dev.ebpm.cli.UserError;
-import dev.ebpm.cli.store.StoreOptions;
-import dev.ebpm.pkg.trust.Fingerprint;
+import dev.ebpm.cli.output.UserError;
+import dev.ebpm.cli.options.StoreOptions;
+import dev.ebpm.core.session.Session;
+import dev.ebpm.core.trust.Keys;
 import dev.ebpm.pkg.trust.KeyRing;
 import dev.ebpm.pkg.trust.PublicKey;
 import dev.ebpm.pkg.trust.SecretKey;
-import dev.ebpm.pkg.trust.SecretKeyFile;
-import dev.ebpm.pkg.trust.TrustException;
-import dev.ebpm.store.LocalStore;
-import dev.ebpm.store.TrustedKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -46,17 +41,16 @@ public final class KeyCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             if (noPass && passFile != null) throw new UserError("--no-passphrase and --passphrase-file exclude each other");
-            Path dir = Keys.directory(store.root());
-            Path secret = Keys.secretFile(dir, name);
-            if (Files.exists(secret)) throw new UserError("key " + name + " already exists: " + secret);
-            char[] pass = noPass ? null : Keys.passphrase(passFile, "passphrase for the new key " + name + ": ", true);
-            SecretKey k = SecretKey.generate(name);
-            SecretKeyFile.write(k, pass, secret);
-            Files.writeString(Keys.publicFile(dir, name), k.publicKey().toText() + "\n");
-            System.out.println("generated key " + name + (pass == null ? " (no passphrase)" : " (passphrase-protected)"));
-            System.out.println("  fingerprint: " + k.fingerprint().display());
-            System.out.println("  private:     " + secret);
-            System.out.println("  public:      " + Keys.publicFile(dir, name));
+            try (Session session = store.session()) {
+                Keys keys = new Keys(session);
+                if (Files.exists(keys.secretFile(name))) throw new UserError("key " + name + " already exists: " + keys.secretFile(name));
+                char[] pass = noPass ? null : Passphrases.read(passFile, "passphrase for the new key " + name + ": ", true);
+                SecretKey k = keys.generate(name, pass);
+                System.out.println("generated key " + name + (pass == null ? " (no passphrase)" : " (passphrase-protected)"));
+                System.out.println("  fingerprint: " + k.fingerprint().display());
+                System.out.println("  private:     " + keys.secretFile(name));
+                System.out.println("  public:      " + keys.publicFile(name));
+            }
             return 0;
         }
     }
@@ -66,34 +60,21 @@ public final class KeyCommand implements Runnable {
         @Mixin StoreOptions store;
 
         @Override
-        public Integer call() {
-            Path dir = Keys.directory(store.root());
+        public Integer call() throws IOException {
             String fmt = "%-41s  %-12s  %-10s  %s%n";
-            try (LocalStore s = store.open()) {
-                var trusted = s.trust().list();
-                System.out.println("signing keys (" + dir + "):");
-                Map<String, PublicKey> own = Keys.own(dir);
+            try (Session session = store.session()) {
+                Keys keys = new Keys(session);
+                System.out.println("signing keys (" + keys.directory() + "):");
+                Map<String, PublicKey> own = keys.own();
                 if (own.isEmpty()) System.out.println("  none (ebpm key generate)");
                 for (var e : own.entrySet()) {
-                    boolean sealed;
-                    try {
-                        sealed = SecretKeyFile.isEncrypted(Keys.secretFile(dir, e.getKey()));
-                    } catch (IOException ex) {
-                        sealed = false;
-                    }
-                    System.out.printf("  %-41s  %s%s%n", e.getValue().fingerprint().display(), e.getKey(), sealed ? "" : " (no passphrase)");
+                    System.out.printf("  %-41s  %s%s%n", e.getValue().fingerprint().display(), e.getKey(), keys.sealed(e.getKey()) ? "" : " (no passphrase)");
                 }
                 System.out.println("trusted keys:");
                 System.out.printf("  " + fmt, "FINGERPRINT", "FOR", "ORIGIN", "NAME");
-                for (BuiltinKeys.Entry e : BuiltinKeys.entries()) {
-                    boolean revoked = s.trust().revoked(e.key().fingerprint()).isPresent();
-                    System.out.printf("  " + fmt, e.key().fingerprint().display(), hub(e.source()), revoked ? "REVOKED" : "built-in", e.key().name());
-                }
-                for (TrustedKeys.Entry e : trusted) {
-                    System.out.printf("  " + fmt, e.key().fingerprint().display(), hub(e.source()), e.revoked() ? "REVOKED" : e.origin(), e.key().name());
-                }
-                for (Fingerprint fp : s.trust().revokedOnly()) {
-                    System.out.printf("  " + fmt, fp.display(), "-", "REVOKED", "");
+                for (Keys.Listed e : keys.trusted()) {
+                    System.out.printf("  " + fmt, e.fingerprint().display(), e.source() == null ? "-" : hub(e.source()),
+                            e.revoked() ? "REVOKED" : e.origin(), e.keyOrNull() == null ? "" : e.keyOrNull().name());
                 }
             }
             return 0;
@@ -111,9 +92,11 @@ public final class KeyCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            Path pub = Keys.publicFile(Keys.directory(store.root()), name);
-            if (!Files.isRegularFile(pub)) throw new UserError("no key " + name + " in " + pub.getParent() + " (ebpm key list)");
-            System.out.println(PublicKey.parse(Files.readString(pub)).toText());
+            try (Session session = store.session()) {
+                Path pub = new Keys(session).publicFile(name);
+                if (!Files.isRegularFile(pub)) throw new UserError("no key " + name + " in " + pub.getParent() + " (ebpm key list)");
+                System.out.println(PublicKey.parse(Files.readString(pub)).toText());
+            }
             return 0;
         }
     }
@@ -128,10 +111,8 @@ public final class KeyCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            try (LocalStore s = store.open()) {
-                PublicKey key = resolve(s, Keys.directory(store.root()), what);
-                String source = hub == null ? KeyRing.ANY_SOURCE : hub;
-                s.trust().trust(key, source, "user");
+            try (Session session = store.session()) {
+                PublicKey key = new Keys(session).trust(what, hub);
                 System.out.println("trusted key " + key.fingerprint().display() + (key.name().isEmpty() ? "" : " (" + key.name() + ")")
                         + (hub == null ? " for every hub and for files/URLs" : " for hub " + hub));
             }
@@ -148,39 +129,11 @@ public final class KeyCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            try (LocalStore s = store.open()) {
-                Fingerprint fp;
-                String norm = Fingerprint.normalize(what);
-                if (norm.length() == 64) {
-                    fp = new Fingerprint(norm);
-                } else {
-                    fp = resolve(s, Keys.directory(store.root()), what).fingerprint();
-                }
-                boolean now = s.trust().revoke(fp, reason);
-                System.out.println((now ? "revoked key " : "key already revoked: ") + fp.display());
+            try (Session session = store.session()) {
+                Keys.Revocation r = new Keys(session).revoke(what, reason);
+                System.out.println((r.now() ? "revoked key " : "key already revoked: ") + r.fingerprint().display());
             }
             return 0;
         }
-    }
-
-    /** A public key file, or a fingerprint (prefix) among the keys this machine knows. */
-    static PublicKey resolve(LocalStore s, Path keysDir, String what) throws IOException {
-        Path p = Path.of(what);
-        if (Files.isRegularFile(p)) {
-            try {
-                return PublicKey.parse(Files.readString(p));
-            } catch (TrustException e) {
-                throw new UserError(p + ": " + e.getMessage());
-            }
-        }
-        String prefix = Fingerprint.normalize(what);
-        if (prefix.length() < 16) throw new UserError("give at least 16 hex digits of the fingerprint (or a public key file)");
-        Map<Fingerprint, PublicKey> hits = new LinkedHashMap<>();
-        for (PublicKey k : Keys.known(s, keysDir)) if (k.fingerprint().matches(prefix)) hits.putIfAbsent(k.fingerprint(), k);
-        if (hits.isEmpty()) {
-            throw new UserError("no known key has fingerprint " + what + "; get the signer's public key file (ebpm key export) and pass its path");
-        }
-        if (hits.size() > 1) throw new UserError("fingerprint " + what + " matches " + hits.size() + " keys; give more digits");
-        return List.copyOf(hits.values()).get(0);
     }
 }

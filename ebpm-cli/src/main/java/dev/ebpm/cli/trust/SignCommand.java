@@ -1,14 +1,9 @@
 package dev.ebpm.cli.trust;
 
-import dev.ebpm.cli.UserError;
-import dev.ebpm.cli.store.StoreOptions;
-import dev.ebpm.pkg.PackageArchive;
-import dev.ebpm.pkg.UnpackedPackage;
-import dev.ebpm.pkg.trust.SecretKey;
-import dev.ebpm.pkg.trust.SignatureEnvelope;
+import dev.ebpm.cli.options.StoreOptions;
+import dev.ebpm.core.session.Session;
+import dev.ebpm.core.trust.Keys;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,16 +22,10 @@ public final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(archive)) throw new UserError("no such file: " + archive);
-        UnpackedPackage pkg;
-        try (InputStream in = Files.newInputStream(archive)) {
-            pkg = PackageArchive.unpack(in);
+        try (Session s = store.session()) {
+            Keys.Signed signed = new Keys(s).signArchive(archive, key, Passphrases.from(passFile));
+            System.out.println("signed " + signed.packageId() + " with key " + signed.key().display() + ": " + signed.signature());
         }
-        SecretKey k = Keys.loadSecret(Keys.directory(store.root()), key, passFile);
-        SignatureEnvelope env = SignatureEnvelope.sign(k, pkg.manifest(), pkg.manifestJson());
-        Path out = Path.of(archive + SignatureEnvelope.SUFFIX);
-        Files.write(out, env.toJson());
-        System.out.println("signed " + pkg.manifest().id() + " with key " + k.fingerprint().display() + ": " + out);
         return 0;
     }
 }

@@ -1,5 +1,9 @@
 package dev.ebpm.cli.hub;
 
+import dev.ebpm.core.install.Installer;
+import dev.ebpm.core.session.Session;
+import dev.ebpm.core.session.Settings;
+import dev.ebpm.core.spec.PackageSpec;
 import dev.ebpm.cli.CliProcess;
 import dev.ebpm.cli.InProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -107,15 +111,16 @@ class HubCommandsTest {
         assertEquals(0, ebpm("hub", "add", "test", server.uri().toString(), "--trust-on-first-use").code());
         assertEquals(0, ebpm("publish", packageDir("2.0.0").toString(), "--hub", "test", "--token", token).code());
         Path root = tmp.resolve("store");
-        try (dev.ebpm.store.LocalStore s = dev.ebpm.store.LocalStore.open(root)) {
-            HubPackageSource src = HubPackageSource.open(root, false, true, false);
-            dev.ebpm.store.InstallResult r = src.install(s, "sigsnoop@^2");
+        try (Session s = Session.open(Settings.defaults(root))) {
+            // the packages were published unsigned: installed as a user would with --allow-unsigned
+            Installer installer = new Installer(s);
+            dev.ebpm.store.InstallResult r = installer.install(PackageSpec.parse("sigsnoop@^2"), Installer.Request.allowingUnsigned());
             assertEquals("sigsnoop@2.0.0", r.id());
             assertTrue(!r.alreadyInstalled());
-            assertEquals("hub:test", s.info(r.name(), r.version()).installed().source().toString());
-            assertTrue(src.install(s, "sigsnoop").alreadyInstalled());
-            assertTrue(HubPackageSource.isHubSpec("sigsnoop@^2") && HubPackageSource.isHubSpec("test/sigsnoop")
-                    && !HubPackageSource.isHubSpec("./x.ebpm") && !HubPackageSource.isHubSpec("https://h/x.ebpm"));
+            assertEquals("hub:test", s.store().packages().info(r.name(), r.version()).installed().source().toString());
+            assertTrue(installer.install(PackageSpec.parse("sigsnoop"), Installer.Request.allowingUnsigned()).alreadyInstalled());
+            assertTrue(PackageSpec.parse("sigsnoop@^2") instanceof PackageSpec.Named && PackageSpec.parse("test/sigsnoop") instanceof PackageSpec.Named
+                    && !(PackageSpec.parse("./x.ebpm") instanceof PackageSpec.Named) && !(PackageSpec.parse("https://h/x.ebpm") instanceof PackageSpec.Named));
         }
     }
 }

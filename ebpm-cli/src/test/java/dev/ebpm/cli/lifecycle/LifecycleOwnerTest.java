@@ -1,5 +1,7 @@
 package dev.ebpm.cli.lifecycle;
 
+import dev.ebpm.core.runs.RunId;
+import dev.ebpm.core.runs.Reconciler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +40,7 @@ class LifecycleOwnerTest {
 
     private String fakeRun(int uid) throws Exception {
         String id = RunId.random();
-        Process p = new ProcessBuilder("python3", "-c", "import time; time.sleep(60)", RunnerCommand.NAME, id).start();
+        Process p = new ProcessBuilder("python3", "-c", "import time; time.sleep(60)", dev.ebpm.core.runs.DetachedRuns.RUNNER_COMMAND, id).start();
         standIns.add(p);
         try (LocalStore s = LocalStore.open(store)) {
             s.runs().insert(new RunRecord(id, "sigsnoop", "1.0.0", "bpf", List.of("sigsnoop"), p.pid(),

@@ -1,5 +1,7 @@
 package dev.ebpm.cli.lifecycle;
 
+import dev.ebpm.core.runs.RunId;
+import dev.ebpm.core.runs.RunDirectory;
 import static dev.ebpm.cli.lifecycle.Lifecycle.ebpm;
 import static dev.ebpm.cli.lifecycle.Lifecycle.heldBy;
 import static dev.ebpm.cli.lifecycle.Lifecycle.ps;

@@ -17,8 +17,12 @@ import org.junit.jupiter.api.Test;
  * veth pair whose far end lives in a network namespace the test creates.
  */
 class RunAttachTest {
-    private static final String NS = "ebpmtest";
-    private static final String IF = "ebpmt0";
+    // per test JVM, so two checkouts testing at once on one machine do not share an interface or a subnet
+    private static final long TAG = ProcessHandle.current().pid() % 250;
+    private static final String NS = "ebpmtest" + TAG;
+    private static final String IF = "ebpmt" + TAG + "a";
+    private static final String PEER = "ebpmt" + TAG + "b";
+    private static final String NET = "10.198." + TAG + ".";
     private static final Duration READY = Duration.ofSeconds(90);
 
     static String sh(String... cmd) throws Exception {
@@ -32,11 +36,11 @@ class RunAttachTest {
     static void vethPair() throws Exception {
         cleanup();
         sh("ip", "netns", "add", NS);
-        sh("ip", "link", "add", IF, "type", "veth", "peer", "name", "ebpmt1", "netns", NS);
-        sh("ip", "addr", "add", "10.198.0.1/24", "dev", IF);
+        sh("ip", "link", "add", IF, "type", "veth", "peer", "name", PEER, "netns", NS);
+        sh("ip", "addr", "add", NET + "1/24", "dev", IF);
         sh("ip", "link", "set", IF, "up");
-        sh("ip", "netns", "exec", NS, "ip", "addr", "add", "10.198.0.2/24", "dev", "ebpmt1");
-        sh("ip", "netns", "exec", NS, "ip", "link", "set", "ebpmt1", "up");
+        sh("ip", "netns", "exec", NS, "ip", "addr", "add", NET + "2/24", "dev", PEER);
+        sh("ip", "netns", "exec", NS, "ip", "link", "set", PEER, "up");
     }
 
     @AfterAll
@@ -51,7 +55,7 @@ class RunAttachTest {
 
     /** A UDP datagram from inside the namespace to our end of the pair. */
     static void sendPacket() throws Exception {
-        sh("ip", "netns", "exec", NS, "bash", "-c", "echo ebpm > /dev/udp/10.198.0.1/9");
+        sh("ip", "netns", "exec", NS, "bash", "-c", "echo ebpm > /dev/udp/" + NET + "1/9");
     }
 
     private static Path fixture(String name) {

@@ -89,13 +89,17 @@ class StoreCommandsTest {
         assertEquals(1, r.exit());
         assertTrue(r.err().endsWith("ebpm: error: nope is not installed\n"), r.err());
 
+        // one grammar for every command (issue 11): "../x" is a path, and the error says how it was read
         r = ebpm("info", "--store", store, "../x");
         assertEquals(1, r.exit());
-        assertTrue(r.err().startsWith("ebpm: error: invalid package name \"../x\""), r.err());
+        assertEquals("ebpm: error: no such file: ../x (read as a file path)\n", r.err());
+        r = ebpm("info", "--store", store, "Bad_Name");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith("ebpm: error: invalid package name \"Bad_Name\""), r.err());
 
         r = ebpm("install", "--allow-unsigned", "--store", store, tmp.resolve("missing.ebpm").toString());
         assertEquals(1, r.exit());
-        assertEquals("ebpm: error: no such file: " + tmp.resolve("missing.ebpm") + "\n", r.err());
+        assertEquals("ebpm: error: no such file: " + tmp.resolve("missing.ebpm") + " (read as a file path)\n", r.err());
 
         Path bad = tmp.resolve("bad.ebpm");
         Files.writeString(bad, "not an archive");

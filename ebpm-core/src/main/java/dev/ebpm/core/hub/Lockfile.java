@@ -1,0 +1,93 @@
+package dev.ebpm.core.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ebpm.pkg.Digests;
+import dev.ebpm.pkg.PackageName;
+import dev.ebpm.pkg.Version;
+import dev.ebpm.registry.RegistryException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * {@code ebpm.lock}: for each package, the exact version, archive digest and hub an install used. With
+ * {@code --locked} nothing outside it may be installed and what is in it is fetched exactly (yanked or not).
+ */
+public final class Lockfile {
+    public static final String FILE_NAME = "ebpm.lock";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One pinned package. {@code sha256} is the archive's (the entry file's for static and directory hubs). */
+    public record Entry(PackageName name, Version version, String sha256, String hub) {}
+
+    private final Path file;
+    private final TreeMap<String, Entry> entries = new TreeMap<>();
+
+    private Lockfile(Path file) {
+        this.file = file;
+    }
+
+    /** {@code ./ebpm.lock} if the current directory has one, else {@code <store>/ebpm.lock}. */
+    public static Path defaultLocation(Path storeRoot) {
+        Path here = Path.of(FILE_NAME).toAbsolutePath();
+        return Files.isRegularFile(here) ? here : storeRoot.resolve(FILE_NAME);
+    }
+
+    public static Lockfile load(Path file) {
+        Lockfile l = new Lockfile(file);
+        if (!Files.isRegularFile(file)) return l;
+        try {
+            JsonNode root = JSON.readTree(file.toFile());
+            if (root.path("version").asInt() != 1) throw new RegistryException(file + ": unsupported lockfile version " + root.path("version"));
+            for (JsonNode e : root.path("packages")) {
+                String sha = e.path("sha256").asText();
+                if (!Digests.isSha256Hex(sha)) throw new RegistryException(file + ": bad sha256 for " + e.path("name").asText());
+                Entry en = new Entry(PackageName.parse(e.path("name").asText()), Version.parse(e.path("version").asText()), sha, e.path("hub").asText());
+                l.entries.put(en.name().value(), en);
+            }
+            return l;
+        } catch (IOException e) {
+            throw new RegistryException(file + ": " + e.getMessage());
+        } catch (dev.ebpm.pkg.InvalidPackageException e) {
+            throw new RegistryException(file + ": " + e.getMessage());
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public Optional<Entry> find(PackageName name) {
+        return Optional.ofNullable(entries.get(name.value()));
+    }
+
+    public Collection<Entry> entries() {
+        return entries.values();
+    }
+
+    public void put(Entry e) {
+        entries.put(e.name().value(), e);
+    }
+
+    public void save() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", 1);
+        ArrayNode arr = root.putArray("packages");
+        for (Entry e : entries.values()) {
+            arr.addObject().put("name", e.name().value()).put("version", e.version().toString()).put("sha256", e.sha256()).put("hub", e.hub());
+        }
+        try {
+            dev.ebpm.pkg.AtomicFiles.replace(file, JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
