@@ -33,8 +33,17 @@ final class PageEndpoints {
     static final int SEARCH_DEFAULT_LIMIT = 20;
     static final int SEARCH_MAX_LIMIT = 1000;
 
+    /** Package pages kept rendered. */
+    static final int PAGES_KEPT = 256;
+
     private final HubStore store;
     private ReadmeRenderer readmes; // made on the first package page: commonmark loads only then
+    private final Map<PageKey, byte[]> pages = new LinkedHashMap<>(PAGES_KEPT, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PageKey, byte[]> eldest) {
+            return size() > PAGES_KEPT;
+        }
+    };
 
     PageEndpoints(HubStore store) {
         this.store = store;
@@ -55,34 +64,59 @@ final class PageEndpoints {
         return Reply.html(200, HubPages.search(site(x), q, hits.subList(0, Math.min(hits.size(), PAGE_HITS)), hits.size()));
     }
 
-    Reply pkg(Exchange x) throws IOException {
-        Optional<CatalogPackage> p = store.catalog().find(x.param("name"));
+    Reply pkg(Exchange x) {
+        Catalog c = store.catalog();
+        Optional<CatalogPackage> p = c.find(x.param("name"));
         if (p.isEmpty()) return notFound(x, "There is no package " + x.param("name") + " on this hub.");
-        return pkg(x, p.get(), p.get().shown());
+        return pkg(x, c, p.get(), p.get().shown(), "");
     }
 
-    Reply pkgVersion(Exchange x) throws IOException {
-        Optional<CatalogPackage> p = store.catalog().find(x.param("name"));
+    Reply pkgVersion(Exchange x) {
+        Catalog c = store.catalog();
+        Optional<CatalogPackage> p = c.find(x.param("name"));
         if (p.isEmpty()) return notFound(x, "There is no package " + x.param("name") + " on this hub.");
         Optional<CatalogVersion> v = p.get().version(x.param("version"));
         if (v.isEmpty()) {
             return notFound(x, "Package " + p.get().name() + " has no version " + x.param("version") + "; it has "
                     + p.get().versions().stream().map(e -> e.version().toString()).collect(Collectors.joining(", ")) + ".");
         }
-        return pkg(x, p.get(), v.get());
+        return pkg(x, c, p.get(), v.get(), v.get().version().toString());
     }
 
-    private Reply pkg(Exchange x, CatalogPackage p, CatalogVersion v) {
-        Html readme = null;
+    /**
+     * What a package page shows changes only with the catalog (a publish or a yank makes a new one), the address the hub
+     * is reached at, and the package's downloads (counts only grow, so their sum changes whenever one does).
+     *
+     * @param version empty for the page of the version shown by default
+     */
+    private record PageKey(Catalog catalog, String pkg, String version, String origin, long downloads) {}
+
+    private Reply pkg(Exchange x, Catalog c, CatalogPackage p, CatalogVersion v, String version) {
+        PageKey key = new PageKey(c, p.name(), version, x.origin(), store.downloads(p.name()));
+        byte[] page;
+        synchronized (pages) {
+            page = pages.get(key);
+        }
+        if (page == null) {
+            page = HubPages.pkg(site(x), p, v, readme(p, v), key.downloads(), e -> store.downloads(p.name(), e.version().toString()));
+            synchronized (pages) {
+                pages.put(key, page);
+            }
+        }
+        return Reply.html(200, page);
+    }
+
+    /** The version's README rendered, or null when it has none, or one too large, or it cannot be read (logged). */
+    private Html readme(CatalogPackage p, CatalogVersion v) {
         try {
             Optional<byte[]> text = store.readme(v);
-            if (text.isPresent()) readme = readmes().render(v.manifest().files().get(v.readmePath().orElseThrow()).sha256(), text.get());
+            if (text.isEmpty()) return null;
+            return readmes().render(v.manifest().files().get(v.readmePath().orElseThrow()).sha256(), text.get());
         } catch (IOException | HubStorageException e) {
             // the rest of the page is still worth showing
             LOG.warn("README of {}@{}: {}", p.name(), v.version(), e.getMessage());
+            return null;
         }
-        return Reply.html(200, HubPages.pkg(site(x), p, v, readme, store.downloads(p.name()),
-                e -> store.downloads(p.name(), e.version().toString())));
     }
 
     Reply publisher(Exchange x) {

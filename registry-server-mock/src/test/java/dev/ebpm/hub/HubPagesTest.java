@@ -160,7 +160,7 @@ class HubPagesTest {
         List<String> onPage = new ArrayList<>();
         while (m.find()) onPage.add(m.group(1));
         assertEquals(names(json(hub.get("/api/v1/search?q=SIGNAL"))), onPage);
-        assertTrue(page.contains("3 packages for “SIGNAL”"), page);
+        assertTrue(page.contains("3 packages for &ldquo;SIGNAL&rdquo;"), page);
     }
 
     @Test

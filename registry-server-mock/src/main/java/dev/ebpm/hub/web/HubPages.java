@@ -16,7 +16,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.ToLongFunction;
 
 /**
@@ -65,7 +64,7 @@ public final class HubPages {
     public static byte[] search(Site site, String query, List<Listed> hits, int total) {
         String q = query.strip();
         Html heading = q.isEmpty() ? Html.of("All packages <span class=\"muted\">({})</span>", number(total))
-                : Html.of("{} for “{}”", total == 1 ? "1 package" : number(total) + " packages", q);
+                : Html.of("{} for &ldquo;{}&rdquo;", total == 1 ? "1 package" : number(total) + " packages", q);
         Html more = hits.size() < total ? Html.of("<p class=\"muted\">The first {}; a longer search narrows it down.</p>", hits.size()) : Html.EMPTY;
         Html main = Html.of("<h1 id=\"results-title\">{}</h1>\n<div class=\"card\" id=\"results\">{}</div>{}", heading,
                 list(hits, "No package matches. Words are looked up in names, keywords and descriptions."), more);
@@ -291,7 +290,15 @@ public final class HubPages {
         return isoTime.length() >= 10 ? isoTime.substring(0, 10) : isoTime;
     }
 
-    private static String number(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
+    /** 1234567 → "1,234,567". */
+    static String number(long n) {
+        String digits = Long.toString(Math.abs(n));
+        StringBuilder b = new StringBuilder(digits.length() + digits.length() / 3 + 1);
+        if (n < 0) b.append('-');
+        for (int i = 0; i < digits.length(); i++) {
+            if (i > 0 && (digits.length() - i) % 3 == 0) b.append(',');
+            b.append(digits.charAt(i));
+        }
+        return b.toString();
     }
 }
