@@ -164,6 +164,20 @@ class HubPagesTest {
     }
 
     @Test
+    void aQueryThatDoesNotDecodeIsABadRequest() throws Exception {
+        for (String target : new String[] {"/api/v1/search?q=%zz", "/search?q=%E0%A4"}) {
+            try (java.net.Socket sock = new java.net.Socket("127.0.0.1", hub.server.port())) {
+                sock.setSoTimeout(5000);
+                sock.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                String answer = new String(sock.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(answer.startsWith("HTTP/1.1 400 "), target + ": " + answer);
+                assertTrue(answer.contains("\"code\":\"bad_request\""), target + ": " + answer);
+            }
+        }
+    }
+
+    @Test
     void downloadsAreCountedStoredAndSurviveARestart() throws Exception {
         String sha = hub.publish(alice, SIGSNOOP);
         hub.download(sha, 3);
