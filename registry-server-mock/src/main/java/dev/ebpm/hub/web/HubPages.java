@@ -26,7 +26,7 @@ import java.util.function.ToLongFunction;
 public final class HubPages {
     /** The pages' one script: suggestions under the search box as one types. */
     public static final Asset SCRIPT = Asset.load(HubPages.class, "hub.js", "text/javascript; charset=utf-8");
-    public static final String TITLE = "ebpm hub";
+    private static final String TITLE = "ebpm hub";
 
     /**
      * What every page says about the hub.

@@ -47,7 +47,7 @@ public final class ReadmeRenderer {
     }
 
     /** Renders Markdown text. */
-    public static Html render(String markdown) {
+    static Html render(String markdown) {
         Node doc = PARSER.parse(markdown);
         return Html.trusted(RENDERER.render(doc));
     }
