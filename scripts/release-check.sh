@@ -6,7 +6,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 deb=$(ls "$root"/dist/ebpm_*.deb | head -1)
-dpkg -i "$deb" >/dev/null
+# one dpkg at a time (dpkg does not wait for its lock): test runs of several checkouts on one machine share it
+flock /tmp/ebpm-release-check.lock dpkg -i "$deb" >/dev/null
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir "$work/bin"
 for t in sh readlink dirname sleep kill; do ln -s "$(command -v "$t")" "$work/bin/$t"; done
