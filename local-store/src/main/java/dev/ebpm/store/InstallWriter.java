@@ -38,6 +38,16 @@ public final class InstallWriter {
      */
     public synchronized InstallResult install(UnpackedPackage pkg, byte[] archiveBytesOrNull, InstallSource source,
                                               SignatureRecord signature) {
+        return install(pkg, archiveBytesOrNull, source, signature, List.of());
+    }
+
+    /**
+     * {@link #install(UnpackedPackage, byte[], InstallSource, SignatureRecord)} of a package pulled from an OCI registry
+     * or layout, with the objects it came as: each is re-hashed while it is copied into the store (a blob the package
+     * already wrote is not written twice), and recorded in {@code oci_objects} in the same transaction.
+     */
+    public synchronized InstallResult install(UnpackedPackage pkg, byte[] archiveBytesOrNull, InstallSource source,
+                                              SignatureRecord signature, List<OciObject> objects) {
         PackageManifest m = pkg.manifest();
         byte[] manifestJson = pkg.manifestJson();
         String manifestSha = Digests.sha256Hex(manifestJson);
@@ -54,9 +64,10 @@ public final class InstallWriter {
                     }
                     int written = 0;
                     long bytes = 0;
+                    Set<String> done = new HashSet<>();
                     for (Map.Entry<String, PackageManifest.FileEntry> f : m.files().entrySet()) {
                         byte[] data = pkg.bytes(f.getKey());
-                        if (store.blobs().put(f.getValue().sha256(), data)) {
+                        if (done.add(f.getValue().sha256()) && store.blobs().put(f.getValue().sha256(), data)) {
                             written++;
                             bytes += data.length;
                         }
@@ -64,12 +75,19 @@ public final class InstallWriter {
                     String archiveSha = null;
                     if (archiveBytesOrNull != null) {
                         archiveSha = Digests.sha256Hex(archiveBytesOrNull);
-                        if (store.blobs().put(archiveSha, archiveBytesOrNull)) {
+                        if (done.add(archiveSha) && store.blobs().put(archiveSha, archiveBytesOrNull)) {
                             written++;
                             bytes += archiveBytesOrNull.length;
                         }
                     }
-                    insertMetadata(m, manifestJson, manifestSha, archiveSha, archiveBytesOrNull, source, signature);
+                    for (OciObject o : objects) {
+                        if (done.add(o.hex()) && store.blobs().putFile(o.hex(), o.file())) {
+                            written++;
+                            bytes += o.size();
+                        }
+                    }
+                    long versionId = insertMetadata(m, manifestJson, manifestSha, archiveSha, archiveBytesOrNull, source, signature);
+                    insertOciObjects(versionId, objects);
                     CrashHook.reach(CrashHook.BEFORE_COMMIT);
                     st.execute("COMMIT");
                     CrashHook.reach(CrashHook.AFTER_COMMIT);
@@ -103,7 +121,23 @@ public final class InstallWriter {
         }
     }
 
-    private void insertMetadata(PackageManifest m, byte[] manifestJson, String manifestSha, String archiveSha, byte[] archive,
+    private void insertOciObjects(long versionId, List<OciObject> objects) throws SQLException {
+        if (objects.isEmpty()) return;
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO oci_objects(version_id, digest, media_type, size, role) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            for (OciObject o : objects) {
+                ps.setLong(1, versionId);
+                ps.setString(2, o.hex());
+                ps.setString(3, o.mediaType());
+                ps.setLong(4, o.size());
+                ps.setString(5, o.role());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private long insertMetadata(PackageManifest m, byte[] manifestJson, String manifestSha, String archiveSha, byte[] archive,
                                 InstallSource source, SignatureRecord sig) throws SQLException {
         long packageId;
         try (PreparedStatement ps = db.prepareStatement("INSERT INTO packages(name) VALUES (?) ON CONFLICT(name) DO NOTHING")) {
@@ -166,6 +200,7 @@ public final class InstallWriter {
             ps.setString(8, sig.trustSource());
             ps.executeUpdate();
         }
+        return versionId;
     }
 
 
@@ -210,7 +245,7 @@ public final class InstallWriter {
                     long versionId = rs.getLong(1);
                     packages.add(rs.getLong(2));
                     if (rs.getString(3) != null) digests.add(rs.getString(3));
-                    try (PreparedStatement fs = db.prepareStatement("SELECT digest FROM files WHERE version_id = ?")) {
+                    try (PreparedStatement fs = db.prepareStatement("SELECT digest FROM files WHERE version_id = ?1 UNION SELECT digest FROM oci_objects WHERE version_id = ?1")) {
                         fs.setLong(1, versionId);
                         try (ResultSet f = fs.executeQuery()) {
                             while (f.next()) digests.add(f.getString(1));
@@ -260,7 +295,8 @@ public final class InstallWriter {
         try (Statement st = db.createStatement()) {
             LocalStore.begin(st);
             try (PreparedStatement ps = db.prepareStatement(
-                    "SELECT EXISTS(SELECT 1 FROM files WHERE digest = ?1) OR EXISTS(SELECT 1 FROM versions WHERE archive_sha256 = ?1)")) {
+                    "SELECT EXISTS(SELECT 1 FROM files WHERE digest = ?1) OR EXISTS(SELECT 1 FROM versions WHERE archive_sha256 = ?1)"
+                    + " OR EXISTS(SELECT 1 FROM oci_objects WHERE digest = ?1)")) {
                 for (String d : digests) {
                     ps.setString(1, d);
                     try (ResultSet rs = ps.executeQuery()) {

@@ -126,6 +126,33 @@ public final class BlobDirectory {
         return true;
     }
 
+    /**
+     * Stores the file {@code source} under {@code digest}, re-hashing it while it is copied (it may have changed since it
+     * was checked); refuses it if it does not hash to {@code digest}. Returns whether bytes were written.
+     */
+    public boolean putFile(String digest, Path source) throws IOException {
+        if (verify(digest, Files.size(source)) == State.OK) return false;
+        Path temp = newTempFile();
+        try {
+            String actual;
+            try (InputStream in = Files.newInputStream(source); java.io.OutputStream out = Files.newOutputStream(temp)) {
+                java.security.MessageDigest md = Digests.newSha256();
+                byte[] buf = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    md.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                }
+                actual = Digests.hex(md.digest());
+            }
+            if (!actual.equals(digest)) throw new IOException(source + " does not hash to " + digest + " any more (it is " + actual + ")");
+            commit(temp, digest);
+            return true;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
     /** The blob's bytes as they are on disk, or empty if absent; callers that need integrity use {@link #verify} or re-hash. */
     public Optional<byte[]> read(String digest) throws IOException {
         try {
