@@ -4,6 +4,7 @@ import dev.ebpm.registry.TransferListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What one command runs with: the store, network policy, lockfile policy, where progress and warnings go, and the
@@ -16,35 +17,56 @@ import java.util.Optional;
  * @param reporter     where warnings and progress notes for the user go
  * @param examplesDir  the embedded examples hub's directory, if this installation has one
  * @param builtinKeys  the file of keys this installation trusts out of the box (see docs/trust.md), if any
+ * @param insecureRegistries registries that may be reached over plain HTTP ({@code --insecure-registry}, also
+ *                     {@code EBPM_INSECURE_REGISTRIES}, comma-separated); loopback registries always may
  */
 public record Settings(Path storeRoot, boolean offline, boolean locked, TransferListener transfers, Reporter reporter,
-                       Optional<Path> examplesDir, Optional<Path> builtinKeys) {
+                       Optional<Path> examplesDir, Optional<Path> builtinKeys, Set<String> insecureRegistries) {
+    public Settings {
+        insecureRegistries = Set.copyOf(insecureRegistries);
+    }
+
 
     /** For {@code storeRoot}: online (unless EBPM_OFFLINE), unlocked, silent, examples and keys as the launcher set them. */
     public static Settings defaults(Path storeRoot) {
         Optional<Path> examples = examplesDirectory();
         return new Settings(storeRoot, offlineFromEnvironment(), false, TransferListener.NONE, Reporter.SILENT, examples,
-                builtinKeysFile(examples));
+                builtinKeysFile(examples), insecureFromEnvironment());
+    }
+
+    /** Also allows plain HTTP to {@code hosts}. */
+    public Settings insecureRegistries(Set<String> hosts) {
+        Set<String> all = new java.util.TreeSet<>(insecureRegistries);
+        all.addAll(hosts);
+        return new Settings(storeRoot, offline, locked, transfers, reporter, examplesDir, builtinKeys, all);
+    }
+
+    static Set<String> insecureFromEnvironment() {
+        String v = System.getenv("EBPM_INSECURE_REGISTRIES");
+        if (v == null || v.isBlank()) return Set.of();
+        Set<String> out = new java.util.TreeSet<>();
+        for (String h : v.split(",")) if (!h.isBlank()) out.add(h.strip());
+        return out;
     }
 
     public Settings offline(boolean v) {
-        return new Settings(storeRoot, v || offlineFromEnvironment(), locked, transfers, reporter, examplesDir, builtinKeys);
+        return new Settings(storeRoot, v || offlineFromEnvironment(), locked, transfers, reporter, examplesDir, builtinKeys, insecureRegistries);
     }
 
     public Settings locked(boolean v) {
-        return new Settings(storeRoot, offline, v, transfers, reporter, examplesDir, builtinKeys);
+        return new Settings(storeRoot, offline, v, transfers, reporter, examplesDir, builtinKeys, insecureRegistries);
     }
 
     public Settings transfers(TransferListener t) {
-        return new Settings(storeRoot, offline, locked, t, reporter, examplesDir, builtinKeys);
+        return new Settings(storeRoot, offline, locked, t, reporter, examplesDir, builtinKeys, insecureRegistries);
     }
 
     public Settings reporter(Reporter r) {
-        return new Settings(storeRoot, offline, locked, transfers, r, examplesDir, builtinKeys);
+        return new Settings(storeRoot, offline, locked, transfers, r, examplesDir, builtinKeys, insecureRegistries);
     }
 
     public Settings examples(Optional<Path> dir, Optional<Path> keys) {
-        return new Settings(storeRoot, offline, locked, transfers, reporter, dir, keys);
+        return new Settings(storeRoot, offline, locked, transfers, reporter, dir, keys, insecureRegistries);
     }
 
     /** True when {@code EBPM_OFFLINE} is set to 1/true/yes. */

@@ -67,6 +67,11 @@ public final class ArtifactBuilder {
         return out;
     }
 
+    /** A small blob (an index made for an export, say) put in the cache and added to {@code out}. */
+    public Descriptor blobOf(String type, byte[] content, List<ArtifactObject> out) {
+        return blob(type, content, out);
+    }
+
     private Descriptor blob(String type, byte[] content, List<ArtifactObject> out) {
         Descriptor d = Descriptor.of(type, content);
         out.add(new ArtifactObject(d.digest(), type, d.size(), ArtifactObject.BLOB, put(content, d)));

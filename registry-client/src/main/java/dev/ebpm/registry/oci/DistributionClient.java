@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
@@ -48,11 +49,11 @@ public final class DistributionClient {
         }
     }
 
-    DistributionClient(String registry, String scheme, Http http, DockerConfig credentials, Downloader downloader) {
+    DistributionClient(String registry, String scheme, Http http, Supplier<Optional<DockerConfig.Credentials>> credentials, Downloader downloader) {
         this.registry = registry;
         this.base = scheme + "://" + registry + "/v2/";
         this.http = http;
-        this.auth = new RegistryAuth(registry, http, () -> credentials.lookup(registry));
+        this.auth = new RegistryAuth(registry, http, credentials);
         this.downloader = downloader;
     }
 

@@ -82,7 +82,13 @@ public final class OciHub implements Hub {
     }
 
     static DistributionClient client(String registry, String scheme, TransportContext context) {
-        return new DistributionClient(registry, scheme, context.http(), new DockerConfig(context.registries().dockerConfig()), context.downloader());
+        DockerConfig config = new DockerConfig(context.registries().dockerConfig());
+        return new DistributionClient(registry, scheme, context.http(), () -> config.lookup(registry), context.downloader());
+    }
+
+    /** A client that authenticates with {@code credentials} only (what {@code ebpm login} checks before storing them). */
+    public static DistributionClient client(String registry, TransportContext context, DockerConfig.Credentials credentials) {
+        return new DistributionClient(registry, context.registries().scheme(registry), context.http(), () -> Optional.of(credentials), context.downloader());
     }
 
     /** The download cache as a blob directory: where fetched manifests are kept beside the blobs. */
