@@ -96,6 +96,10 @@ public final class Lockfile {
         return Optional.ofNullable(pins.get(reference));
     }
 
+    public Collection<Pin> pins() {
+        return pins.values();
+    }
+
     public void put(Pin p) {
         pins.put(p.reference(), p);
     }

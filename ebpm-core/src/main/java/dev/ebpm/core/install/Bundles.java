@@ -1,5 +1,6 @@
 package dev.ebpm.core.install;
 
+import dev.ebpm.core.hub.Lockfile;
 import dev.ebpm.core.hub.References;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.spec.PackageSpec;
@@ -23,6 +24,7 @@ import dev.ebpm.registry.oci.MediaTypes;
 import dev.ebpm.registry.oci.OciDocument;
 import dev.ebpm.registry.oci.OciHub;
 import dev.ebpm.store.InstallResult;
+import dev.ebpm.store.InstallSource;
 import dev.ebpm.store.InstalledVersion;
 import dev.ebpm.store.LocalStore;
 import dev.ebpm.store.SignatureRecord;
@@ -136,10 +138,25 @@ public final class Bundles {
         LocalStore store = session.existingStore().orElseThrow(() -> new SpecException(n.name() + " is not installed"));
         InstalledVersion v = store.packages().resolveInstalled(n.name(), n.anyVersion() ? null : n.range())
                 .orElseThrow(() -> new SpecException(n.text() + " is not installed (export takes what is installed, or a registry reference)"));
-        String refName = v.name() + ":" + v.version();
         List<ArtifactObject> pulled = stored(v);
+        if (!pulled.isEmpty() && v.source() != null && v.source().kind() == InstallSource.Kind.OCI) {
+            // named as it was pulled: its repository, and the tag ebpm.lock pins to its digest (else its version, as a tag)
+            String pinned = v.source().location();
+            String repo = pinned.substring(0, pinned.indexOf('@'));
+            String digest = pinned.substring(pinned.indexOf('@') + 1);
+            String tag = Lockfile.load(Lockfile.defaultLocation(session.storeRoot())).pins().stream()
+                    .filter(p -> p.digest().equals(digest) && p.reference().startsWith(repo + ":"))
+                    .map(p -> p.reference().substring(repo.length() + 1)).findFirst().orElse(asTag(v.version().toString()));
+            return new Artifact(repo + ":" + tag, repo, pulled);
+        }
+        String refName = v.name() + ":" + asTag(v.version().toString());
         if (!pulled.isEmpty()) return new Artifact(refName, v.name().value(), pulled);
         return new Artifact(refName, v.name().value(), made(store, v, context));
+    }
+
+    /** A version as a tag: '+' (build metadata) is not allowed in tags. */
+    private static String asTag(String version) {
+        return version.replace('+', '_');
     }
 
     private List<ArtifactObject> stored(InstalledVersion v) {

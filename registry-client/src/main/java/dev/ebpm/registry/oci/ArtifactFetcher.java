@@ -59,19 +59,23 @@ public final class ArtifactFetcher {
         if (format.signable()) {
             blobs.apply(m.config());
             for (Descriptor r : src.referrers(fetched.digest(), MediaTypes.EBPM_SIGNATURE)) {
-                signatures.add(signature(src, r, objects, where));
+                String s = signature(src, r, fetched.digest(), objects, where);
+                if (s != null) signatures.add(s);
             }
         }
         ArtifactOrigin origin = new ArtifactOrigin(ref, digest, format.label(), format.signable(), dedupe(objects), signatures, decoded.notes());
         return new FetchedPackage(hub, decoded.pkg(), digest.substring(7), decoded.archive(), signatures.isEmpty() ? null : signatures.get(0), origin);
     }
 
-    /** One signature referrer: its manifest, its config and its one layer, the envelope. */
-    private String signature(ArtifactSource src, Descriptor r, List<ArtifactObject> objects, String where) {
+    /** One signature referrer: its manifest, its config and its one layer, the envelope; null if it is some other referrer. */
+    private String signature(ArtifactSource src, Descriptor r, String subject, List<ArtifactObject> objects, String where) {
         DistributionClient.Fetched f = src.manifest(r.digest())
                 .orElseThrow(() -> new RegistryException(where + ": its referrer " + r.digest() + " is missing"));
         OciDocument doc = OciDocument.parse(f.bytes(), f.mediaType() != null ? f.mediaType() : r.mediaType(), where + " signature " + r.digest());
-        if (!(doc instanceof OciDocument.Manifest sm)) throw new RegistryException(where + ": signature referrer " + r.digest() + " is not a manifest");
+        if (!(doc instanceof OciDocument.Manifest sm) || !MediaTypes.EBPM_SIGNATURE.equals(sm.effectiveArtifactType())
+                || sm.subject() == null || !sm.subject().digest().equals(subject)) {
+            return null;
+        }
         Descriptor layer = sm.layers().stream().filter(l -> MediaTypes.EBPM_SIGNATURE.equals(l.mediaType())).findFirst()
                 .orElseThrow(() -> new RegistryException(where + ": signature referrer " + r.digest() + " has no " + MediaTypes.EBPM_SIGNATURE + " layer"));
         if (layer.size() > MAX_SIGNATURE) throw new RegistryException(where + ": signature referrer " + r.digest() + " is too large");

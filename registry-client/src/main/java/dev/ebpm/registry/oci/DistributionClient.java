@@ -162,7 +162,9 @@ public final class DistributionClient {
                 throw error(r, "GET " + url);
             }
         }
-        return found.stream().filter(d -> artifactType == null || artifactType.equals(d.artifactType())).toList();
+        // an entry without artifactType (an index rewritten by a tool older than OCI 1.1, skopeo 1.9's) is kept: the
+        // referrer's own manifest says what it is, and the caller reads it
+        return found.stream().filter(d -> artifactType == null || d.artifactType() == null || artifactType.equals(d.artifactType())).toList();
     }
 
     /** The referrers tag schema's tag for a subject: {@code sha256-HEX}. */
