@@ -36,6 +36,8 @@ public final class DistributionClient {
     private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final MediaType OCTETS = MediaType.get("application/octet-stream");
 
+    /** Tags asked for per page; a registry may send fewer and link to the next page. */
+    int tagPage = 1000;
     private final String registry;
     private final String base;
     private final Http http;
@@ -128,7 +130,7 @@ public final class DistributionClient {
     /** Every tag of the repository, following the registry's pagination ({@code Link: <...>; rel="next"}). */
     public List<String> tags(String repository) {
         List<String> out = new ArrayList<>();
-        String url = base + repository + "/tags/list";
+        String url = base + repository + "/tags/list?n=" + tagPage;
         for (int page = 0; url != null; page++) {
             if (page > 10_000) throw new RegistryException(registry + "/" + repository + ": the tag list does not end");
             try (Response r = call("GET", url, null, pull(repository), Map.of())) {
