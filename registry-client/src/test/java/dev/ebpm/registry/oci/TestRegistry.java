@@ -195,6 +195,55 @@ public final class TestRegistry implements AutoCloseable {
         return d;
     }
 
+    /**
+     * Uploads a blob with plain HTTP, as any client does (POST an upload, PUT it whole with its digest); anonymous, so for
+     * an open registry. Returns its digest.
+     */
+    public String putBlob(String repository, byte[] content) throws IOException {
+        String digest = "sha256:" + dev.ebpm.pkg.Digests.sha256Hex(content);
+        HttpURLConnection post = (HttpURLConnection) URI.create(url() + "/v2/" + repository + "/blobs/uploads/").toURL().openConnection();
+        post.setRequestMethod("POST");
+        post.setDoOutput(true);
+        post.getOutputStream().close();
+        if (post.getResponseCode() != 202) throw new IOException("POST upload: HTTP " + post.getResponseCode());
+        String location = post.getHeaderField("Location");
+        URI put = URI.create(url()).resolve(location + (location.contains("?") ? "&" : "?") + "digest=" + digest);
+        send("PUT", put, "application/octet-stream", content, 201);
+        return digest;
+    }
+
+    /** PUTs a manifest or index under {@code reference} with {@code contentType}; returns its digest. */
+    public String putManifest(String repository, String reference, String contentType, byte[] manifest) throws IOException {
+        send("PUT", URI.create(url() + "/v2/" + repository + "/manifests/" + reference), contentType, manifest, 201);
+        return "sha256:" + dev.ebpm.pkg.Digests.sha256Hex(manifest);
+    }
+
+    /** The manifest {@code reference} names, as served. */
+    public byte[] manifest(String repository, String reference) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/v2/" + repository + "/manifests/" + reference).toURL().openConnection();
+        c.setRequestProperty("Accept", MediaTypes.ACCEPT_MANIFESTS);
+        if (c.getResponseCode() != 200) throw new IOException("GET manifest " + reference + ": HTTP " + c.getResponseCode());
+        try (var in = c.getInputStream()) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static void send(String method, URI uri, String contentType, byte[] body, int expect) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+        c.setRequestMethod(method);
+        c.setDoOutput(true);
+        c.setRequestProperty("Content-Type", contentType);
+        c.setFixedLengthStreamingMode(body.length);
+        try (var out = c.getOutputStream()) {
+            out.write(body);
+        }
+        int code = c.getResponseCode();
+        if (code != expect) {
+            var err = c.getErrorStream();
+            throw new IOException(method + " " + uri + ": HTTP " + code + " " + (err == null ? "" : new String(err.readAllBytes(), StandardCharsets.UTF_8)));
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();
