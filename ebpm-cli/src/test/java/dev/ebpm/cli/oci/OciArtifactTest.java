@@ -1,7 +1,7 @@
 package dev.ebpm.cli.oci;
 
 import static dev.ebpm.cli.oci.OciFixtures.JSON;
-import static dev.ebpm.cli.oci.OciFixtures.ebpm;
+import static dev.ebpm.cli.oci.OciFixtures.quick;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,10 +55,9 @@ class OciArtifactTest {
     }
 
     static Map<String, String> withKey(Path dir) throws Exception {
-        Map<String, String> env = new HashMap<>(OciFixtures.env(dir));
-        CliProcess.Result k = ebpm(env, "key", "generate", "--name", "me", "--no-passphrase");
+        CliProcess.Result k = quick(dir, "key", "generate", "--name", "me", "--no-passphrase");
         assertEquals(0, k.exitCode(), k.stderr());
-        return env;
+        return new HashMap<>(OciFixtures.env(dir));
     }
 
     static String skopeoRaw(String ref) throws Exception {
@@ -73,7 +72,7 @@ class OciArtifactTest {
     void aSignedPushIsReadBySkopeoAndInstallsOnlyWhenItsReferrerVerifies(@TempDir Path dir) throws Exception {
         Map<String, String> env = withKey(dir);
         String ref = registry.address() + "/team/sigsnoop:1.0.0";
-        CliProcess.Result push = ebpm(env, "push", packageDir(dir, "sigsnoop", "1.0.0").toString(), ref, "--key", "me");
+        CliProcess.Result push = quick(dir, "push", packageDir(dir, "sigsnoop", "1.0.0").toString(), ref, "--key", "me");
         assertEquals(0, push.exitCode(), push.stderr());
         assertTrue(push.stdout().startsWith("pushed sigsnoop@1.0.0 to " + ref + " (signed)"), push.stdout());
         String digest = push.stdout().lines().toList().get(1);
@@ -89,42 +88,42 @@ class OciArtifactTest {
         JsonNode sig = JSON.readTree(skopeoRaw(registry.address() + "/team/sigsnoop@" + referrers.at("/manifests/0/digest").asText()));
         assertEquals(digest, sig.at("/subject/digest").asText(), "the signature's subject is the package's manifest");
 
-        CliProcess.Result untrusted = ebpm(env, "install", ref);
+        CliProcess.Result untrusted = quick(dir, "install", ref);
         assertEquals(1, untrusted.exitCode());
         assertTrue(untrusted.stderr().contains("not trusted for files and URLs; refused"), untrusted.stderr());
-        assertEquals("no packages installed", ebpm(env, "list").stdout().strip());
+        assertEquals("no packages installed", quick(dir, "list").stdout().strip());
 
-        assertEquals(0, ebpm(env, "key", "trust", dir.resolve("store/keys/me.pub").toString()).exitCode());
-        CliProcess.Result ok = ebpm(env, "install", ref);
+        assertEquals(0, quick(dir, "key", "trust", dir.resolve("store/keys/me.pub").toString()).exitCode());
+        CliProcess.Result ok = quick(dir, "install", ref);
         assertEquals(0, ok.exitCode(), ok.stderr());
-        CliProcess.Result info = ebpm(env, "info", "sigsnoop");
+        CliProcess.Result info = quick(dir, "info", "sigsnoop");
         assertTrue(info.stdout().contains("signature:   verified: key"), info.stdout());
         assertTrue(info.stdout().contains("source:      oci:" + registry.address() + "/team/sigsnoop@" + digest), info.stdout());
 
         // another package's signature attached to this one: refused whatever --allow-unsigned says
         Path forged = packageDir(dir, "sigsnoop", "1.0.1");
         Path archive = dir.resolve("forged");
-        assertEquals(0, ebpm(env, "pack", forged.toString(), "-o", archive.toString()).exitCode());
+        assertEquals(0, quick(dir, "pack", forged.toString(), "-o", archive.toString()).exitCode());
         Path file = archive.resolve("sigsnoop-1.0.1.ebpm");
-        assertEquals(0, ebpm(env, "sign", file.toString(), "--key", "me").exitCode());
+        assertEquals(0, quick(dir, "sign", file.toString(), "--key", "me").exitCode());
         Path other = packageDir(dir, "sigsnoop", "1.0.2");
-        assertEquals(0, ebpm(env, "pack", other.toString(), "-o", archive.toString()).exitCode());
+        assertEquals(0, quick(dir, "pack", other.toString(), "-o", archive.toString()).exitCode());
         Files.copy(Path.of(file + ".sig"), Path.of(archive.resolve("sigsnoop-1.0.2.ebpm") + ".sig"));
         String forgedRef = registry.address() + "/team/sigsnoop:1.0.2";
-        assertEquals(0, ebpm(env, "push", archive.resolve("sigsnoop-1.0.2.ebpm").toString(), forgedRef).exitCode());
-        CliProcess.Result refused = ebpm(env, "install", "--allow-unsigned", forgedRef);
+        assertEquals(0, quick(dir, "push", archive.resolve("sigsnoop-1.0.2.ebpm").toString(), forgedRef).exitCode());
+        CliProcess.Result refused = quick(dir, "install", "--allow-unsigned", forgedRef);
         assertEquals(1, refused.exitCode());
         assertTrue(refused.stderr().contains("sigsnoop@1.0.1") && refused.stderr().contains("nothing was installed"), refused.stderr());
-        assertFalse(ebpm(env, "list").stdout().contains("1.0.2"));
+        assertFalse(quick(dir, "list").stdout().contains("1.0.2"));
     }
 
     @Test
     void anInstalledReferenceRunsOfflineAndLockedRefusesAMovedTag(@TempDir Path dir) throws Exception {
         Map<String, String> env = withKey(dir);
-        assertEquals(0, ebpm(env, "key", "trust", dir.resolve("store/keys/me.pub").toString()).exitCode());
+        assertEquals(0, quick(dir, "key", "trust", dir.resolve("store/keys/me.pub").toString()).exitCode());
         String ref = registry.address() + "/team/moving:stable";
-        assertEquals(0, ebpm(env, "push", packageDir(dir, "moving", "1.0.0").toString(), ref, "--key", "me").exitCode());
-        CliProcess.Result install = ebpm(env, "install", ref);
+        assertEquals(0, quick(dir, "push", packageDir(dir, "moving", "1.0.0").toString(), ref, "--key", "me").exitCode());
+        CliProcess.Result install = quick(dir, "install", ref);
         assertEquals(0, install.exitCode(), install.stderr());
         JsonNode lock = JSON.readTree(dir.resolve("store/ebpm.lock").toFile());
         assertEquals(ref, lock.at("/oci/0/reference").asText());
@@ -141,13 +140,13 @@ class OciArtifactTest {
         }
         // a fresh registry at another port: push the same name twice, so the tag moves between install and --locked
         String again = registry.address() + "/team/moving:stable";
-        assertEquals(0, ebpm(env, "push", packageDir(dir, "moving", "1.0.0").toString(), again, "--key", "me").exitCode());
-        assertEquals(0, ebpm(env, "install", again).exitCode());
-        assertEquals(0, ebpm(env, "push", packageDir(dir.resolve("later"), "moving", "1.1.0").toString(), again, "--key", "me").exitCode());
-        CliProcess.Result locked = ebpm(env, "install", "--locked", again);
+        assertEquals(0, quick(dir, "push", packageDir(dir, "moving", "1.0.0").toString(), again, "--key", "me").exitCode());
+        assertEquals(0, quick(dir, "install", again).exitCode());
+        assertEquals(0, quick(dir, "push", packageDir(dir.resolve("later"), "moving", "1.1.0").toString(), again, "--key", "me").exitCode());
+        CliProcess.Result locked = quick(dir, "install", "--locked", again);
         assertEquals(1, locked.exitCode());
         assertTrue(locked.stderr().contains("--locked: the tag " + again + " moved"), locked.stderr());
-        CliProcess.Result unlocked = ebpm(env, "install", again);
+        CliProcess.Result unlocked = quick(dir, "install", again);
         assertEquals(0, unlocked.exitCode(), unlocked.stderr());
         assertTrue(unlocked.stdout().contains("installed moving@1.1.0"), unlocked.stdout());
     }
@@ -155,28 +154,28 @@ class OciArtifactTest {
     @Test
     void aRegistryIsAHubWhoseSemverTagsAreVersions(@TempDir Path dir) throws Exception {
         Map<String, String> env = withKey(dir);
-        assertEquals(0, ebpm(env, "key", "trust", dir.resolve("store/keys/me.pub").toString()).exitCode());
+        assertEquals(0, quick(dir, "key", "trust", dir.resolve("store/keys/me.pub").toString()).exitCode());
         String repo = registry.address() + "/ebpf/ranged";
         for (String[] v : List.of(new String[] {"1.0.0", "1.0.0"}, new String[] {"1.2.0", "1.2.0"}, new String[] {"1.3.0", "v1.3.0"},
                 new String[] {"2.0.0", "2.0.0"}, new String[] {"2.0.0", "latest"})) {
-            CliProcess.Result p = ebpm(env, "push", packageDir(dir, "ranged", v[0]).toString(), repo + ":" + v[1], "--key", "me");
+            CliProcess.Result p = quick(dir, "push", packageDir(dir, "ranged", v[0]).toString(), repo + ":" + v[1], "--key", "me");
             assertEquals(0, p.exitCode(), p.stderr());
         }
-        CliProcess.Result add = ebpm(env, "hub", "add", "team", "oci://" + registry.address() + "/ebpf");
+        CliProcess.Result add = quick(dir, "hub", "add", "team", "oci://" + registry.address() + "/ebpf");
         assertEquals(0, add.exitCode(), add.stderr());
         assertTrue(add.stdout().startsWith("added hub team (oci,"), "a registry is not taken for a static hub: " + add.stdout());
-        CliProcess.Result http = ebpm(env, "hub", "add", "team2", "http://" + registry.address() + "/ebpf");
+        CliProcess.Result http = quick(dir, "hub", "add", "team2", "http://" + registry.address() + "/ebpf");
         assertTrue(http.stdout().startsWith("added hub team2 (oci,"), http.stdout() + http.stderr());
 
-        CliProcess.Result install = ebpm(env, "install", "team/ranged@^1");
+        CliProcess.Result install = quick(dir, "install", "team/ranged@^1");
         assertEquals(0, install.exitCode(), install.stderr());
         assertTrue(install.stdout().startsWith("installed ranged@1.3.0"), "the highest tag in ^1 (v1.3.0): " + install.stdout());
-        CliProcess.Result info = ebpm(env, "info", "ranged");
+        CliProcess.Result info = quick(dir, "info", "ranged");
         assertTrue(info.stdout().contains("signature:   verified") && info.stdout().contains("source:      hub:team"), info.stdout());
         JsonNode lock = JSON.readTree(dir.resolve("store/ebpm.lock").toFile());
         assertEquals("1.3.0", lock.at("/packages/0/version").asText());
         assertEquals("team", lock.at("/packages/0/hub").asText());
-        CliProcess.Result none = ebpm(env, "install", "team/ranged@^3");
+        CliProcess.Result none = quick(dir, "install", "team/ranged@^3");
         assertEquals(1, none.exitCode());
         assertTrue(none.stderr().contains("no version of ranged on hub team matches ^3"), none.stderr());
     }
@@ -188,7 +187,7 @@ class OciArtifactTest {
         Files.write(module, wasm);
         Map<String, String> env = OciFixtures.env(dir);
         String ref = registry.address() + "/eunomia/pushed:latest";
-        CliProcess.Result push = ebpm(env, "push", "--format", "ecli", module.toString(), ref);
+        CliProcess.Result push = quick(dir, "push", "--format", "ecli", module.toString(), ref);
         assertEquals(0, push.exitCode(), push.stderr());
         JsonNode m = JSON.readTree(skopeoRaw(ref));
         assertFalse(m.has("mediaType"), "ecli's manifests have no mediaType field: " + m);
@@ -200,7 +199,7 @@ class OciArtifactTest {
         assertEquals("sha256:" + Digests.sha256Hex(wasm), m.at("/layers/0/digest").asText(), "the raw module, not tarred");
         assertFalse(m.at("/layers/0").has("annotations"));
         assertEquals("app.wasm", m.at("/annotations/org.opencontainers.image.title").asText());
-        CliProcess.Result pull = ebpm(env, "pull", "--allow-unsigned", ref);
+        CliProcess.Result pull = quick(dir, "pull", "--allow-unsigned", ref);
         assertEquals(0, pull.exitCode(), pull.stderr());
         assertTrue(pull.stdout().contains("(ecli WASM module,"), pull.stdout());
     }

@@ -3,6 +3,7 @@ package dev.ebpm.cli.oci;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebpm.cli.CliProcess;
+import dev.ebpm.cli.InProcess;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,5 +55,13 @@ final class OciFixtures {
 
     static CliProcess.Result ebpm(Map<String, String> env, String... args) throws Exception {
         return CliProcess.run(env, Duration.ofSeconds(180), args);
+    }
+
+    /**
+     * A command that loads nothing into the kernel, run in this JVM through Main ({@link InProcess}) with {@code dir/store}
+     * as its store: the same parsing, core and output as the child process, without a JVM start per setup step.
+     */
+    static CliProcess.Result quick(Path dir, String... args) {
+        return InProcess.execute(args[0].equals("pack") ? args : InProcess.withStore(dir.resolve("store").toString(), args));
     }
 }

@@ -1,7 +1,7 @@
 package dev.ebpm.cli.oci;
 
 import static dev.ebpm.cli.oci.OciFixtures.JSON;
-import static dev.ebpm.cli.oci.OciFixtures.ebpm;
+import static dev.ebpm.cli.oci.OciFixtures.quick;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,7 +88,7 @@ class OciFormatsTest {
             assertTrue(line.contains("sig=12"), line);
             assertEquals(130, p.interrupt(Duration.ofSeconds(15)), p.stderr());
         }
-        CliProcess.Result info = ebpm(env, "info", registry.address() + "/" + repo + ":latest");
+        CliProcess.Result info = quick(dir, "info", registry.address() + "/" + repo + ":latest");
         assertEquals(0, info.exitCode(), info.stderr());
         assertTrue(info.stdout().contains("(ecli WASM module)") && info.stdout().contains("kind:        wasm") && info.stdout().contains("app.wasm"), info.stdout());
     }
@@ -133,11 +133,11 @@ class OciFormatsTest {
         index.append("],\"annotations\":").append(ann).append("}");
         registry.putManifest(repo, "latest", "application/vnd.oci.image.index.v1+json", index.toString().getBytes(StandardCharsets.UTF_8));
         Map<String, String> env = OciFixtures.env(dir);
-        CliProcess.Result pull = ebpm(env, "pull", "--allow-unsigned", registry.address() + "/" + repo + ":latest");
+        CliProcess.Result pull = quick(dir, "pull", "--allow-unsigned", registry.address() + "/" + repo + ":latest");
         assertEquals(0, pull.exitCode(), pull.stderr());
         assertTrue(pull.stderr().contains("Inspektor Gadget image \"trace signal\": trace signals sent to processes"), pull.stderr());
         assertTrue(pull.stderr().contains("gadget operators") && pull.stderr().contains("out of scope"), pull.stderr());
-        CliProcess.Result info = ebpm(env, "info", "--json", "trace_signal");
+        CliProcess.Result info = quick(dir, "info", "--json", "trace_signal");
         JsonNode j = JSON.readTree(info.stdout());
         assertEquals("program.o", j.at("/manifest/entry").asText());
         assertEquals(Digests.sha256Hex(elf), j.at("/manifest/files/program.o/sha256").asText(), "the amd64 manifest's ELF layer, byte for byte");
@@ -185,7 +185,7 @@ class OciFormatsTest {
                 + "{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"size\":" + amd[1] + ",\"digest\":\"" + amd[0] + "\",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}]}";
         registry.putManifest(repo, "latest", "application/vnd.docker.distribution.manifest.list.v2+json", list.getBytes(StandardCharsets.UTF_8));
         Map<String, String> env = OciFixtures.env(dir);
-        CliProcess.Result info = ebpm(env, "info", registry.address() + "/" + repo + ":latest");
+        CliProcess.Result info = quick(dir, "info", registry.address() + "/" + repo + ":latest");
         assertEquals(0, info.exitCode(), info.stderr());
         assertTrue(info.stdout().contains("bpfman bytecode image; programs kill_entry (tracepoint), tgkill_entry (tracepoint); maps events (ringbuf)"), info.stdout());
         assertTrue(info.stdout().contains("sigsnoop_x86_bpfel.o"), "this machine's (amd64) entry: " + info.stdout());
@@ -193,7 +193,7 @@ class OciFormatsTest {
 
         // a single-arch image whose object has the other byte order: refused before anything reaches the kernel
         registry.putManifest(repo, "s390x-only", "application/vnd.oci.image.manifest.v1+json", registry.manifest(repo, s390[0]));
-        CliProcess.Result wrong = ebpm(env, "run", "--allow-unsigned", registry.address() + "/" + repo + ":s390x-only");
+        CliProcess.Result wrong = quick(dir, "run", "--allow-unsigned", registry.address() + "/" + repo + ":s390x-only");
         assertEquals(1, wrong.exitCode());
         assertTrue(wrong.stderr().contains("big-endian and this machine is little-endian; refused"), wrong.stderr());
 
@@ -202,7 +202,7 @@ class OciFormatsTest {
                 .put("io.ebpf.program_name", "sigsnoop").put("io.ebpf.bpf_function_name", "kill_entry");
         String[] old = bpfmanImage(dir, repo, "amd64", "sigsnoop.o", elf, v1).split(" ");
         registry.putManifest(repo, "v1-labels", "application/vnd.oci.image.manifest.v1+json", registry.manifest(repo, old[0]));
-        CliProcess.Result oldInfo = ebpm(env, "info", registry.address() + "/" + repo + ":v1-labels");
+        CliProcess.Result oldInfo = quick(dir, "info", registry.address() + "/" + repo + ":v1-labels");
         assertTrue(oldInfo.stdout().contains("programs kill_entry (tracepoint)"), oldInfo.stdout() + oldInfo.stderr());
     }
 
@@ -217,16 +217,16 @@ class OciFormatsTest {
         String digest = registry.putManifest(repo, "1.0.0", "application/vnd.oci.image.manifest.v1+json", manifest.getBytes(StandardCharsets.UTF_8));
         Map<String, String> env = OciFixtures.env(dir);
         String tagged = registry.address() + "/" + repo + ":1.0.0";
-        CliProcess.Result refused = ebpm(env, "install", tagged);
+        CliProcess.Result refused = quick(dir, "install", tagged);
         assertEquals(1, refused.exitCode());
         assertTrue(refused.stderr().contains("is a bumblebee image: it carries no ebpm signature")
                 && refused.stderr().contains("REF@sha256:") && refused.stderr().contains("--allow-unsigned"), refused.stderr());
-        assertEquals("no packages installed", ebpm(env, "list").stdout().strip());
+        assertEquals("no packages installed", quick(dir, "list").stdout().strip());
 
-        CliProcess.Result pinned = ebpm(env, "install", registry.address() + "/" + repo + "@" + digest);
+        CliProcess.Result pinned = quick(dir, "install", registry.address() + "/" + repo + "@" + digest);
         assertEquals(0, pinned.exitCode(), pinned.stderr());
         assertTrue(pinned.stdout().startsWith("installed pinned@1.0.0") || pinned.stdout().contains("installed pinned@"), pinned.stdout());
-        CliProcess.Result info = ebpm(env, "info", "pinned");
+        CliProcess.Result info = quick(dir, "info", "pinned");
         assertTrue(info.stdout().contains("signature:   pinned: content named by digest " + digest), info.stdout());
         assertTrue(info.stdout().contains("source:      oci:" + registry.address() + "/" + repo + "@" + digest), info.stdout());
     }

@@ -104,7 +104,7 @@ public final class References {
 
     /** Pins the reference's tag to what was installed (unless locked: the lockfile is the law then). */
     public void lock(Resolved r, PackageName name, Version version) {
-        if (session.settings().locked() || session.offline() || r.reference().tag() == null) return;
+        if (session.settings().locked() || r.reference().tag() == null) return;
         Lockfile lock = Lockfile.load(hubs.lockfile());
         Lockfile.Pin pin = new Lockfile.Pin(r.reference().tagged(), r.digest(), name, version);
         if (pin.equals(lock.pin(pin.reference()).orElse(null))) return;

@@ -165,6 +165,8 @@ public final class DockerConfig {
         try {
             try (OutputStream in = p.getOutputStream()) {
                 in.write(input.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException gone) {
+                // a helper may answer without reading its input; its exit status and output tell
             }
             byte[] out = readBounded(p.getInputStream());
             byte[] err = readBounded(p.getErrorStream());

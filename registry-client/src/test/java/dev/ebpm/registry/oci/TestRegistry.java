@@ -214,6 +214,8 @@ public final class TestRegistry implements AutoCloseable {
 
     /** PUTs a manifest or index under {@code reference} with {@code contentType}; returns its digest. */
     public String putManifest(String repository, String reference, String contentType, byte[] manifest) throws IOException {
+        // printed so that the test's report shows each artifact exactly as written (docs/oci.md quotes them)
+        System.out.println("PUT " + repository + ":" + reference + " (" + contentType + ")\n" + new String(manifest, StandardCharsets.UTF_8));
         send("PUT", URI.create(url() + "/v2/" + repository + "/manifests/" + reference), contentType, manifest, 201);
         return "sha256:" + dev.ebpm.pkg.Digests.sha256Hex(manifest);
     }
