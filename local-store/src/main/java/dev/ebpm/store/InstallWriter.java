@@ -6,6 +6,8 @@ import dev.ebpm.pkg.PackageName;
 import dev.ebpm.pkg.UnpackedPackage;
 import dev.ebpm.pkg.Version;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,6 +50,21 @@ public final class InstallWriter {
      */
     public synchronized InstallResult install(UnpackedPackage pkg, byte[] archiveBytesOrNull, InstallSource source,
                                               SignatureRecord signature, List<OciObject> objects) {
+        return install(pkg, archiveBytesOrNull, null, source, signature, objects);
+    }
+
+    /**
+     * {@link #install(UnpackedPackage, byte[], InstallSource, SignatureRecord, List)} with the archive as a file the
+     * package was just unpacked from ({@code archiveSha256} computed while unpacking it): linked or copied into the
+     * store, never held in memory.
+     */
+    public synchronized InstallResult install(UnpackedPackage pkg, Path archiveFile, String archiveSha256, InstallSource source,
+                                              SignatureRecord signature, List<OciObject> objects) {
+        return install(pkg, null, new OciObject("sha256:" + archiveSha256, "application/gzip", -1, "archive", archiveFile), source, signature, objects);
+    }
+
+    private InstallResult install(UnpackedPackage pkg, byte[] archiveBytesOrNull, OciObject archiveFile, InstallSource source,
+                                  SignatureRecord signature, List<OciObject> objects) {
         PackageManifest m = pkg.manifest();
         byte[] manifestJson = pkg.manifestJson();
         String manifestSha = Digests.sha256Hex(manifestJson);
@@ -66,27 +83,37 @@ public final class InstallWriter {
                     long bytes = 0;
                     Set<String> done = new HashSet<>();
                     for (Map.Entry<String, PackageManifest.FileEntry> f : m.files().entrySet()) {
+                        // an unpacked package's files were hashed against its manifest when it was made
                         byte[] data = pkg.bytes(f.getKey());
-                        if (done.add(f.getValue().sha256()) && store.blobs().put(f.getValue().sha256(), data)) {
+                        if (done.add(f.getValue().sha256()) && store.blobs().putHashed(f.getValue().sha256(), data)) {
                             written++;
                             bytes += data.length;
                         }
                     }
                     String archiveSha = null;
-                    if (archiveBytesOrNull != null) {
+                    long archiveSize = -1;
+                    if (archiveFile != null) {
+                        archiveSha = archiveFile.hex();
+                        archiveSize = Files.size(archiveFile.file());
+                        if (done.add(archiveSha) && store.blobs().putFile(archiveSha, archiveFile.file(), true)) {
+                            written++;
+                            bytes += archiveSize;
+                        }
+                    } else if (archiveBytesOrNull != null) {
                         archiveSha = Digests.sha256Hex(archiveBytesOrNull);
+                        archiveSize = archiveBytesOrNull.length;
                         if (done.add(archiveSha) && store.blobs().put(archiveSha, archiveBytesOrNull)) {
                             written++;
                             bytes += archiveBytesOrNull.length;
                         }
                     }
                     for (OciObject o : objects) {
-                        if (done.add(o.hex()) && store.blobs().putFile(o.hex(), o.file())) {
+                        if (done.add(o.hex()) && store.blobs().putFile(o.hex(), o.file(), false)) {
                             written++;
                             bytes += o.size();
                         }
                     }
-                    long versionId = insertMetadata(m, manifestJson, manifestSha, archiveSha, archiveBytesOrNull, source, signature);
+                    long versionId = insertMetadata(m, manifestJson, manifestSha, archiveSha, archiveSize, source, signature);
                     insertOciObjects(versionId, objects);
                     CrashHook.reach(CrashHook.BEFORE_COMMIT);
                     st.execute("COMMIT");
@@ -137,7 +164,7 @@ public final class InstallWriter {
         }
     }
 
-    private long insertMetadata(PackageManifest m, byte[] manifestJson, String manifestSha, String archiveSha, byte[] archive,
+    private long insertMetadata(PackageManifest m, byte[] manifestJson, String manifestSha, String archiveSha, long archiveSize,
                                 InstallSource source, SignatureRecord sig) throws SQLException {
         long packageId;
         try (PreparedStatement ps = db.prepareStatement("INSERT INTO packages(name) VALUES (?) ON CONFLICT(name) DO NOTHING")) {
@@ -169,7 +196,7 @@ public final class InstallWriter {
             ps.setBytes(7, manifestJson);
             ps.setString(8, manifestSha);
             ps.setString(9, archiveSha);
-            if (archive == null) ps.setNull(10, java.sql.Types.INTEGER); else ps.setLong(10, archive.length);
+            if (archiveSha == null) ps.setNull(10, java.sql.Types.INTEGER); else ps.setLong(10, archiveSize);
             ps.setString(11, VersionSortKey.of(m.version()));
             ps.executeUpdate();
         }

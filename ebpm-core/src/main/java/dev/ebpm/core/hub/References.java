@@ -15,7 +15,9 @@ import dev.ebpm.registry.ReferenceSource;
 import dev.ebpm.registry.RegistryException;
 import dev.ebpm.registry.TransportContext;
 import dev.ebpm.registry.hubs.HubTransports;
+import dev.ebpm.store.InstallResult;
 import dev.ebpm.store.InstallSource;
+import dev.ebpm.store.LocalStore;
 import dev.ebpm.store.InstalledVersion;
 import dev.ebpm.store.OciObject;
 import dev.ebpm.store.SignatureRecord;
@@ -110,6 +112,17 @@ public final class References {
         if (pin.equals(lock.pin(pin.reference()).orElse(null))) return;
         lock.put(pin);
         lock.save();
+    }
+
+    /**
+     * Stores a fetched package: its archive from the downloaded file (streamed and hashed on the way in, not read into
+     * memory), its files, and the objects it came as.
+     */
+    public static InstallResult install(LocalStore store, FetchedPackage f, InstallSource source, SignatureRecord sig) {
+        if (f.archive() != null && f.pkg().archiveSha256() != null) {
+            return store.installs().install(f.pkg(), f.archive(), f.pkg().archiveSha256(), source, sig, objects(f));
+        }
+        return store.installs().install(f.pkg(), f.archiveBytesOrNull(), source, sig, objects(f));
     }
 
     /** The objects a fetched package came as, for the store. */

@@ -219,7 +219,7 @@ public final class Bundles {
         List<Imported> out = new ArrayList<>();
         for (Ready r : ready) {
             FetchedPackage f = r.f();
-            InstallResult result = session.store().installs().install(f.pkg(), f.archiveBytesOrNull(), References.source(f), r.sig(), References.objects(f));
+            InstallResult result = References.install(session.store(), f, References.source(f), r.sig());
             References.Resolved resolved = new References.Resolved(f.origin().reference(), f.origin().digest(), false);
             refs.lock(resolved, f.manifest().name(), f.manifest().version());
             out.add(new Imported(r.name(), f.origin().digest(), f.origin().format(), result));

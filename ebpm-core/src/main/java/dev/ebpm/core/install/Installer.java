@@ -85,7 +85,7 @@ public final class Installer {
         } else {
             sig = trust().decide(f.hub(), "hub " + f.hub(), f.signature(), f.pkg(), allowUnsigned, TrustPolicy.Action.INSTALL);
         }
-        InstallResult r = session.store().installs().install(f.pkg(), f.archiveBytesOrNull(), InstallSource.hub(f.hub()), sig, References.objects(f));
+        InstallResult r = References.install(session.store(), f, InstallSource.hub(f.hub()), sig);
         hubs.lock(f);
         return r;
     }
@@ -107,7 +107,7 @@ public final class Installer {
         }
         FetchedPackage f = refs.fetch(r);
         SignatureRecord sig = refs.trust(f, r, request.allowUnsigned(), TrustPolicy.Action.INSTALL);
-        InstallResult result = session.store().installs().install(f.pkg(), f.archiveBytesOrNull(), References.source(f), sig, References.objects(f));
+        InstallResult result = References.install(session.store(), f, References.source(f), sig);
         refs.lock(r, f.manifest().name(), f.manifest().version());
         return new Pulled(result, r.digest(), f.origin().format());
     }
