@@ -65,6 +65,7 @@ class OciArtifactTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), "skopeo inspect " + ref + ": " + err);
+        System.out.println("skopeo inspect --raw docker://" + ref + "\n" + out); // the report shows what ebpm wrote (docs/oci.md)
         return out;
     }
 
