@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             "  ebpm search signal                find packages on the configured hubs",
             "  ebpm list / info NAME             what is installed, and what a package is",
             "  ebpm init mytool; ebpm build mytool; ebpm publish mytool --hub H",
+            "  ebpm pull/push REGISTRY/REPO:TAG      OCI registries (ebpm, ecli, bpfman, Inspektor Gadget)",
             "  ebpm doctor                       what this kernel and host support",
         },
         subcommandsRepeatable = false)

@@ -1,9 +1,12 @@
 package dev.ebpm.store;
 
-/** Where an installed version came from: a local archive file, a URL, standard input, or a hub (by name). */
+/**
+ * Where an installed version came from: a local archive file, a URL, standard input, a hub (by name), or an OCI
+ * registry or image layout ({@code registry/repository@sha256:DIGEST}, the digest the reference resolved to).
+ */
 public record InstallSource(Kind kind, String location) {
     public enum Kind {
-        FILE("file"), URL("url"), STDIN("stdin"), HUB("hub");
+        FILE("file"), URL("url"), STDIN("stdin"), HUB("hub"), OCI("oci");
 
         private final String id;
 
@@ -35,6 +38,11 @@ public record InstallSource(Kind kind, String location) {
 
     public static InstallSource stdin() {
         return new InstallSource(Kind.STDIN, "-");
+    }
+
+    /** {@code registry/repository@sha256:DIGEST}. */
+    public static InstallSource oci(String pinnedReference) {
+        return new InstallSource(Kind.OCI, pinnedReference);
     }
 
     public static InstallSource hub(String hubName) {

@@ -6,6 +6,8 @@ import dev.ebpm.pkg.PackageName;
 import dev.ebpm.pkg.UnpackedPackage;
 import dev.ebpm.pkg.Version;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,6 +40,31 @@ public final class InstallWriter {
      */
     public synchronized InstallResult install(UnpackedPackage pkg, byte[] archiveBytesOrNull, InstallSource source,
                                               SignatureRecord signature) {
+        return install(pkg, archiveBytesOrNull, source, signature, List.of());
+    }
+
+    /**
+     * {@link #install(UnpackedPackage, byte[], InstallSource, SignatureRecord)} of a package pulled from an OCI registry
+     * or layout, with the objects it came as: each is re-hashed while it is copied into the store (a blob the package
+     * already wrote is not written twice), and recorded in {@code oci_objects} in the same transaction.
+     */
+    public synchronized InstallResult install(UnpackedPackage pkg, byte[] archiveBytesOrNull, InstallSource source,
+                                              SignatureRecord signature, List<OciObject> objects) {
+        return install(pkg, archiveBytesOrNull, null, source, signature, objects);
+    }
+
+    /**
+     * {@link #install(UnpackedPackage, byte[], InstallSource, SignatureRecord, List)} with the archive as a file the
+     * package was just unpacked from ({@code archiveSha256} computed while unpacking it): linked or copied into the
+     * store, never held in memory.
+     */
+    public synchronized InstallResult install(UnpackedPackage pkg, Path archiveFile, String archiveSha256, InstallSource source,
+                                              SignatureRecord signature, List<OciObject> objects) {
+        return install(pkg, null, new OciObject("sha256:" + archiveSha256, "application/gzip", -1, "archive", archiveFile), source, signature, objects);
+    }
+
+    private InstallResult install(UnpackedPackage pkg, byte[] archiveBytesOrNull, OciObject archiveFile, InstallSource source,
+                                  SignatureRecord signature, List<OciObject> objects) {
         PackageManifest m = pkg.manifest();
         byte[] manifestJson = pkg.manifestJson();
         String manifestSha = Digests.sha256Hex(manifestJson);
@@ -54,22 +81,40 @@ public final class InstallWriter {
                     }
                     int written = 0;
                     long bytes = 0;
+                    Set<String> done = new HashSet<>();
                     for (Map.Entry<String, PackageManifest.FileEntry> f : m.files().entrySet()) {
+                        // an unpacked package's files were hashed against its manifest when it was made
                         byte[] data = pkg.bytes(f.getKey());
-                        if (store.blobs().put(f.getValue().sha256(), data)) {
+                        if (done.add(f.getValue().sha256()) && store.blobs().putHashed(f.getValue().sha256(), data)) {
                             written++;
                             bytes += data.length;
                         }
                     }
                     String archiveSha = null;
-                    if (archiveBytesOrNull != null) {
+                    long archiveSize = -1;
+                    if (archiveFile != null) {
+                        archiveSha = archiveFile.hex();
+                        archiveSize = Files.size(archiveFile.file());
+                        if (done.add(archiveSha) && store.blobs().putFile(archiveSha, archiveFile.file(), true)) {
+                            written++;
+                            bytes += archiveSize;
+                        }
+                    } else if (archiveBytesOrNull != null) {
                         archiveSha = Digests.sha256Hex(archiveBytesOrNull);
-                        if (store.blobs().put(archiveSha, archiveBytesOrNull)) {
+                        archiveSize = archiveBytesOrNull.length;
+                        if (done.add(archiveSha) && store.blobs().put(archiveSha, archiveBytesOrNull)) {
                             written++;
                             bytes += archiveBytesOrNull.length;
                         }
                     }
-                    insertMetadata(m, manifestJson, manifestSha, archiveSha, archiveBytesOrNull, source, signature);
+                    for (OciObject o : objects) {
+                        if (done.add(o.hex()) && store.blobs().putFile(o.hex(), o.file(), false)) {
+                            written++;
+                            bytes += o.size();
+                        }
+                    }
+                    long versionId = insertMetadata(m, manifestJson, manifestSha, archiveSha, archiveSize, source, signature);
+                    insertOciObjects(versionId, objects);
                     CrashHook.reach(CrashHook.BEFORE_COMMIT);
                     st.execute("COMMIT");
                     CrashHook.reach(CrashHook.AFTER_COMMIT);
@@ -103,7 +148,23 @@ public final class InstallWriter {
         }
     }
 
-    private void insertMetadata(PackageManifest m, byte[] manifestJson, String manifestSha, String archiveSha, byte[] archive,
+    private void insertOciObjects(long versionId, List<OciObject> objects) throws SQLException {
+        if (objects.isEmpty()) return;
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO oci_objects(version_id, digest, media_type, size, role) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            for (OciObject o : objects) {
+                ps.setLong(1, versionId);
+                ps.setString(2, o.hex());
+                ps.setString(3, o.mediaType());
+                ps.setLong(4, o.size());
+                ps.setString(5, o.role());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private long insertMetadata(PackageManifest m, byte[] manifestJson, String manifestSha, String archiveSha, long archiveSize,
                                 InstallSource source, SignatureRecord sig) throws SQLException {
         long packageId;
         try (PreparedStatement ps = db.prepareStatement("INSERT INTO packages(name) VALUES (?) ON CONFLICT(name) DO NOTHING")) {
@@ -135,7 +196,7 @@ public final class InstallWriter {
             ps.setBytes(7, manifestJson);
             ps.setString(8, manifestSha);
             ps.setString(9, archiveSha);
-            if (archive == null) ps.setNull(10, java.sql.Types.INTEGER); else ps.setLong(10, archive.length);
+            if (archiveSha == null) ps.setNull(10, java.sql.Types.INTEGER); else ps.setLong(10, archiveSize);
             ps.setString(11, VersionSortKey.of(m.version()));
             ps.executeUpdate();
         }
@@ -166,6 +227,7 @@ public final class InstallWriter {
             ps.setString(8, sig.trustSource());
             ps.executeUpdate();
         }
+        return versionId;
     }
 
 
@@ -210,7 +272,7 @@ public final class InstallWriter {
                     long versionId = rs.getLong(1);
                     packages.add(rs.getLong(2));
                     if (rs.getString(3) != null) digests.add(rs.getString(3));
-                    try (PreparedStatement fs = db.prepareStatement("SELECT digest FROM files WHERE version_id = ?")) {
+                    try (PreparedStatement fs = db.prepareStatement("SELECT digest FROM files WHERE version_id = ?1 UNION SELECT digest FROM oci_objects WHERE version_id = ?1")) {
                         fs.setLong(1, versionId);
                         try (ResultSet f = fs.executeQuery()) {
                             while (f.next()) digests.add(f.getString(1));
@@ -260,7 +322,8 @@ public final class InstallWriter {
         try (Statement st = db.createStatement()) {
             LocalStore.begin(st);
             try (PreparedStatement ps = db.prepareStatement(
-                    "SELECT EXISTS(SELECT 1 FROM files WHERE digest = ?1) OR EXISTS(SELECT 1 FROM versions WHERE archive_sha256 = ?1)")) {
+                    "SELECT EXISTS(SELECT 1 FROM files WHERE digest = ?1) OR EXISTS(SELECT 1 FROM versions WHERE archive_sha256 = ?1)"
+                    + " OR EXISTS(SELECT 1 FROM oci_objects WHERE digest = ?1)")) {
                 for (String d : digests) {
                     ps.setString(1, d);
                     try (ResultSet rs = ps.executeQuery()) {

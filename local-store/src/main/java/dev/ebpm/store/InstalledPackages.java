@@ -42,6 +42,37 @@ public final class InstalledPackages {
         }
     }
 
+    /** The installed version recorded as coming from {@code source} (an OCI reference pinned by digest), if any. */
+    public Optional<InstalledVersion> findBySource(InstallSource source) {
+        synchronized (store) {
+            return query(SELECT_INSTALLED + " WHERE i.source_kind = ? AND i.source = ? ORDER BY v.sort_key DESC", source.kind().id(), source.location())
+                    .stream().findFirst();
+        }
+    }
+
+    /** The OCI objects {@code name@version} was pulled as (empty for other sources), each with its blob's path. */
+    public List<OciObject> ociObjects(PackageName name, Version version) {
+        synchronized (store) {
+            try (PreparedStatement ps = db.prepareStatement("""
+                    SELECT o.digest, o.media_type, o.size, o.role FROM oci_objects o
+                    JOIN versions v ON v.id = o.version_id JOIN packages p ON p.id = v.package_id
+                    WHERE p.name = ? AND v.version = ?""")) {
+                ps.setString(1, name.value());
+                ps.setString(2, version.toString());
+                List<OciObject> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new OciObject("sha256:" + rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                                store.blobs().path(rs.getString(1))));
+                    }
+                }
+                return out;
+            } catch (SQLException e) {
+                throw store.translate(e);
+            }
+        }
+    }
+
     // ---- queries ----------------------------------------------------------------------------------------------
 
     private static final String SELECT_INSTALLED = """

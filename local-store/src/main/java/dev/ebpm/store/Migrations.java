@@ -137,7 +137,18 @@ public final class Migrations {
             new Step(5, "runs: the runner's process start, so that a reused pid is never taken for it", List.of(
                     // "BOOT_ID:STARTTIME" (boot id, and start time in clock ticks from /proc/PID/stat): fixed at fork,
                     // unchanged by exec, different for any later process with the same pid
-                    "ALTER TABLE runs ADD COLUMN pid_start TEXT")));
+                    "ALTER TABLE runs ADD COLUMN pid_start TEXT")),
+            new Step(6, "oci_objects: the OCI objects a version was pulled as, kept by digest for export and offline use", List.of(
+                    """
+                    CREATE TABLE oci_objects (
+                      version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+                      digest     TEXT NOT NULL,    -- sha256 hex: a blob of the store
+                      media_type TEXT NOT NULL,
+                      size       INTEGER NOT NULL,
+                      role       TEXT NOT NULL,    -- index, manifest, blob, referrer
+                      PRIMARY KEY (version_id, digest)
+                    ) WITHOUT ROWID""",
+                    "CREATE INDEX oci_objects_digest ON oci_objects(digest)")));
 
     /** The schema version this build writes. */
     public static final int LATEST = STEPS.get(STEPS.size() - 1).version();

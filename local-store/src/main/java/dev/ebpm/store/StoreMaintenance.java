@@ -63,7 +63,10 @@ public final class StoreMaintenance {
                 FROM files f JOIN versions v ON v.id = f.version_id JOIN packages p ON p.id = v.package_id
                 UNION ALL
                 SELECT v.archive_sha256, v.archive_size, p.name || '@' || v.version
-                FROM versions v JOIN packages p ON p.id = v.package_id WHERE v.archive_sha256 IS NOT NULL""")) {
+                FROM versions v JOIN packages p ON p.id = v.package_id WHERE v.archive_sha256 IS NOT NULL
+                UNION ALL
+                SELECT o.digest, o.size, p.name || '@' || v.version
+                FROM oci_objects o JOIN versions v ON v.id = o.version_id JOIN packages p ON p.id = v.package_id""")) {
             while (rs.next()) {
                 long size = rs.getLong(2);
                 long known = rs.wasNull() ? -1 : size; // rows from before archive sizes were recorded

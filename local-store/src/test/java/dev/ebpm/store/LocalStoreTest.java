@@ -239,6 +239,7 @@ class LocalStoreTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(LocalStore.DATABASE));
              Statement st = c.createStatement()) {
             st.execute("ALTER TABLE runs DROP COLUMN pid_start");
+            st.execute("DROP TABLE oci_objects"); // v6
             st.execute("UPDATE runs SET pid = 4242");
             st.execute("PRAGMA user_version = 4");
         }

@@ -113,6 +113,11 @@ public final class BlobDirectory {
      */
     public boolean put(String digest, byte[] data) throws IOException {
         if (!Digests.sha256Hex(data).equals(digest)) throw new IllegalArgumentException("data does not hash to " + digest);
+        return putHashed(digest, data);
+    }
+
+    /** {@link #put} of data its caller has just hashed to {@code digest} (a file of an unpacked, checked package). */
+    public boolean putHashed(String digest, byte[] data) throws IOException {
         if (verify(digest, data.length) == State.OK) return false;
         Path temp = newTempFile();
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -124,6 +129,49 @@ public final class BlobDirectory {
         }
         commit(temp, digest);
         return true;
+    }
+
+    /**
+     * Stores the file {@code source} under {@code digest}, refused if it does not hash to {@code digest}. A file on the
+     * same file system (the download cache) is hard-linked rather than copied: blobs are never changed in place, so
+     * sharing the inode is safe, and a 50 MB download is not written twice. {@code hashedByCaller}: the caller has just
+     * hashed these very bytes (a download it verified and unpacked), so a linked file is not read a third time; a copy is
+     * always hashed on the way in. Returns whether a blob was added.
+     */
+    public boolean putFile(String digest, Path source, boolean hashedByCaller) throws IOException {
+        if (Files.isRegularFile(path(digest)) && verify(digest, Files.size(source)) == State.OK) return false;
+        Path temp = newTempFile();
+        try {
+            boolean linked;
+            try {
+                Files.delete(temp);
+                Files.createLink(temp, source);
+                linked = true;
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.deleteIfExists(temp);
+                linked = false;
+            }
+            String actual;
+            if (linked) {
+                actual = hashedByCaller ? digest : Digests.sha256Hex(temp);
+            } else {
+                try (InputStream in = Files.newInputStream(source); java.io.OutputStream out = Files.newOutputStream(temp)) {
+                    java.security.MessageDigest md = Digests.newSha256();
+                    byte[] buf = new byte[1 << 16];
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        md.update(buf, 0, n);
+                        out.write(buf, 0, n);
+                    }
+                    actual = Digests.hex(md.digest());
+                }
+            }
+            if (!actual.equals(digest)) throw new IOException(source + " does not hash to " + digest + " any more (it is " + actual + ")");
+            commit(temp, digest);
+            return true;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 
     /** The blob's bytes as they are on disk, or empty if absent; callers that need integrity use {@link #verify} or re-hash. */

@@ -147,8 +147,11 @@ public record PackageManifest(
         if (!files.containsKey(entry)) {
             throw new InvalidPackageException("manifest field \"entry\": " + Quote.of(entry) + " is not listed in \"files\"");
         }
-        String ext = kind == PackageKind.BPF ? ".json" : ".wasm";
-        if (!entry.endsWith(ext)) {
+        // a BPF package runs an eunomia package.json or a plain BPF object (.o, its layout read from BTF: what bpfman,
+        // bumblebee and Inspektor Gadget images carry)
+        boolean entryOk = kind == PackageKind.BPF ? entry.endsWith(".json") || entry.endsWith(".o") : entry.endsWith(".wasm");
+        if (!entryOk) {
+            String ext = kind == PackageKind.BPF ? ".json or .o" : ".wasm";
             throw new InvalidPackageException("manifest field \"entry\": a " + kind.id() + " package's entry must be a " + ext + " file, got " + Quote.of(entry));
         }
     }

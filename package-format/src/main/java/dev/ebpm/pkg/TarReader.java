@@ -5,14 +5,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Reads ustar headers and entry data, trusting nothing: checksums are verified and sizes handed to the caller to bound. */
-final class TarReader {
+/**
+ * Reads ustar headers and entry data, trusting nothing: checksums are verified and sizes handed to the caller to bound.
+ * Reads the {@code .ebpm} archives, OCI image-layout bundles ({@code ebpm import}) and image layers (bpfman images).
+ */
+public final class TarReader {
     private static final int BLOCK = TarWriter.BLOCK;
     /** tar implementations pad to a record size (10 KiB by default); anything near a MiB is not padding. */
     private static final long MAX_TRAILING = 1 << 20;
 
-    record Header(String name, char type, long size, String linkName) {
-        String typeName() {
+    public record Header(String name, char type, long size, String linkName) {
+        /** A regular file (ustar '0', or NUL in old archives). */
+        public boolean isFile() {
+            return type == '0' || type == '\0';
+        }
+
+        public String typeName() {
             return switch (type) {
                 case '0', '\0' -> "regular file";
                 case '7' -> "contiguous file";
@@ -35,12 +43,12 @@ final class TarReader {
     private long padding;
     private long index;
 
-    TarReader(InputStream in) {
+    public TarReader(InputStream in) {
         this.in = in;
     }
 
     /** Next header, or null at the end-of-archive marker (a zero block). */
-    Header next() throws IOException {
+    public Header next() throws IOException {
         skipPadding();
         if (!readBlock(block)) {
             throw new InvalidPackageException("archive: truncated (no end-of-archive marker)");
@@ -74,7 +82,7 @@ final class TarReader {
     }
 
     /** Reads exactly {@code size} bytes of the current entry; the caller has already bounded size. */
-    byte[] readData(String name, long size) throws IOException {
+    public byte[] readData(String name, long size) throws IOException {
         byte[] data = new byte[Math.toIntExact(size)];
         int off = 0;
         while (off < data.length) {
@@ -88,8 +96,28 @@ final class TarReader {
         return data;
     }
 
+    /** Copies exactly {@code size} bytes of the current entry to {@code out} (an entry too large to hold in memory). */
+    public void copyData(String name, long size, java.io.OutputStream out) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long left = size;
+        while (left > 0) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
+                throw new InvalidPackageException("archive entry " + Quote.of(name) + ": truncated (declares " + size + " bytes, archive ends after " + (size - left) + ")");
+            }
+            out.write(buf, 0, n);
+            left -= n;
+        }
+        padding = (BLOCK - size % BLOCK) % BLOCK;
+    }
+
+    /** Skips the current entry's data. */
+    public void skipData(String name, long size) throws IOException {
+        copyData(name, size, java.io.OutputStream.nullOutputStream());
+    }
+
     /** After the end marker only zero padding may follow; reading to the end also makes gzip check its CRC. */
-    void finish() throws IOException {
+    public void finish() throws IOException {
         skipPadding();
         byte[] buf = new byte[8192];
         long trailing = 0;

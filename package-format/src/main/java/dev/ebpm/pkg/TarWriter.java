@@ -6,24 +6,27 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Writes ustar entries with fixed metadata (mtime 0, uid/gid 0, no user names) so archives are reproducible. */
-final class TarWriter {
+/**
+ * Writes ustar entries with fixed metadata (mtime 0, uid/gid 0, no user names) so archives are reproducible: the
+ * {@code .ebpm} archives, and the OCI image-layout bundles of {@code ebpm export}.
+ */
+public final class TarWriter {
     static final int BLOCK = 512;
     static final int FILE_MODE = 0644;
     static final int DIR_MODE = 0755;
 
     private final OutputStream out;
 
-    TarWriter(OutputStream out) {
+    public TarWriter(OutputStream out) {
         this.out = out;
     }
 
-    void directory(String path) throws IOException {
+    public void directory(String path) throws IOException {
         out.write(header(path + "/", '5', DIR_MODE, 0));
     }
 
     /** Writes a regular file of exactly {@code size} bytes taken from {@code content}. */
-    void file(String path, long size, InputStream content) throws IOException {
+    public void file(String path, long size, InputStream content) throws IOException {
         out.write(header(path, '0', FILE_MODE, size));
         byte[] buf = new byte[64 * 1024];
         long left = size;
@@ -41,7 +44,7 @@ final class TarWriter {
         pad(size);
     }
 
-    void file(String path, byte[] content) throws IOException {
+    public void file(String path, byte[] content) throws IOException {
         out.write(header(path, '0', FILE_MODE, content.length));
         out.write(content);
         pad(content.length);
@@ -61,7 +64,7 @@ final class TarWriter {
         }
     }
 
-    void finish() throws IOException {
+    public void finish() throws IOException {
         out.write(new byte[2 * BLOCK]);
         out.flush();
     }

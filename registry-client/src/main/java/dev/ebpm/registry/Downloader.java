@@ -41,6 +41,11 @@ public final class Downloader {
      * file is still stored under the digest computed here. {@code expectedSize} below 0 means unknown.
      */
     public Path download(String url, String expectedSha256, long expectedSize) {
+        return download(url, Map.of(), expectedSha256, expectedSize);
+    }
+
+    /** {@link #download(String, String, long)} with request headers (a registry's Authorization, sent to its own origin only). */
+    public Path download(String url, Map<String, String> headers, String expectedSha256, long expectedSize) {
         if (expectedSha256 != null) {
             Optional<Path> hit = cached(expectedSha256);
             if (hit.isPresent()) return hit.get();
@@ -49,7 +54,7 @@ public final class Downloader {
         if (expectedSize > maxBytes) {
             throw new RegistryException("download of " + url + ": the index lists " + expectedSize + " bytes, over the limit of " + maxBytes);
         }
-        try (Response r = http.get(url, Map.of())) {
+        try (Response r = http.get(url, headers)) {
             if (r.code() != 200) {
                 throw new RegistryException("download of " + url + ": HTTP " + r.code() + (r.code() == 404 ? " (not found)" : ""));
             }

@@ -12,9 +12,14 @@ import java.nio.file.Path;
  * was computed here) and every file matched the manifest. {@code archive} is the verified .ebpm in the download cache,
  * or null for static/directory packages, which have no archive (their manifest was synthesized). {@code signature} is the
  * package signature the hub serves for this version (JSON, see docs/trust.md), or null if it serves none: the hub
- * client passes it on, the caller decides whether it is trusted.
+ * client passes it on, the caller decides whether it is trusted. {@code origin} is set for a package that came from an
+ * OCI registry: the objects it came as and the format it was in (null otherwise).
  */
-public record FetchedPackage(String hub, UnpackedPackage pkg, String sha256, Path archive, String signature) {
+public record FetchedPackage(String hub, UnpackedPackage pkg, String sha256, Path archive, String signature, ArtifactOrigin origin) {
+    public FetchedPackage(String hub, UnpackedPackage pkg, String sha256, Path archive, String signature) {
+        this(hub, pkg, sha256, archive, signature, null);
+    }
+
     public PackageManifest manifest() {
         return pkg.manifest();
     }

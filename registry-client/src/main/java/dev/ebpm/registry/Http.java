@@ -107,25 +107,42 @@ public final class Http {
      * {@link RegistryException} naming the URL when the hub cannot be reached.
      */
     public Response get(String url, Map<String, String> headers) {
+        return idempotent("GET", url, headers);
+    }
+
+    /** HEAD, as {@link #get}: a registry answers it with a manifest's or blob's digest and size, and no body. */
+    public Response head(String url, Map<String, String> headers) {
+        return idempotent("HEAD", url, headers);
+    }
+
+    private Response idempotent(String method, String url, Map<String, String> headers) {
         HttpUrl current = parse(url);
         for (int redirects = 0; ; redirects++) {
-            Request.Builder rb = new Request.Builder().url(current).get();
-            headers.forEach(rb::header);
+            Request.Builder rb = new Request.Builder().url(current).method(method, null);
+            HttpUrl origin = current;
+            // credentials go to the server they were meant for only (a registry redirects blobs to object storage)
+            headers.forEach((k, v) -> {
+                if (!k.equalsIgnoreCase("Authorization") || sameOrigin(origin, parse(url))) rb.header(k, v);
+            });
             Response r = withRetries(rb.build());
             if (!r.isRedirect()) return r;
             String location = r.header("Location");
             r.close();
-            if (location == null) throw new RegistryException("GET " + current + ": redirect without a Location");
+            if (location == null) throw new RegistryException(method + " " + current + ": redirect without a Location");
             if (redirects >= options.maxRedirects()) {
-                throw new RegistryException("GET " + url + ": more than " + options.maxRedirects() + " redirects");
+                throw new RegistryException(method + " " + url + ": more than " + options.maxRedirects() + " redirects");
             }
             HttpUrl next = current.resolve(location);
-            if (next == null) throw new RegistryException("GET " + current + ": invalid redirect to " + location);
+            if (next == null) throw new RegistryException(method + " " + current + ": invalid redirect to " + location);
             if (current.isHttps() && !next.isHttps()) {
-                throw new RegistryException("GET " + current + ": refusing a redirect from https to " + next);
+                throw new RegistryException(method + " " + current + ": refusing a redirect from https to " + next);
             }
             current = next;
         }
+    }
+
+    private static boolean sameOrigin(HttpUrl a, HttpUrl b) {
+        return a.scheme().equals(b.scheme()) && a.host().equals(b.host()) && a.port() == b.port();
     }
 
     /**

@@ -18,4 +18,12 @@ public interface HubTransport {
 
     /** The hub {@code definition} names; cheap (no I/O until the hub is asked something). */
     Hub open(HubDefinition definition, TransportContext context);
+
+    /**
+     * Packages of this kind that can also be named directly on the command line, with no hub configured (an OCI image
+     * reference); empty for kinds of hub that have no such form.
+     */
+    default java.util.Optional<ReferenceSource> references(TransportContext context) {
+        return java.util.Optional.empty();
+    }
 }

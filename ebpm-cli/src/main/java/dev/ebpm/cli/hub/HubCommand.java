@@ -31,8 +31,10 @@ public final class HubCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "add", description = {"Add a hub. URL is an ebpm hub (has /index.json), a static eunomia-style web",
-            "hub (NAME/package.json, NAME/app.wasm) or a local directory in that layout; the type is probed unless given.",
+    @Command(name = "add", description = {"Add a hub. URL is an ebpm hub (has /index.json), an OCI registry and repository",
+            "prefix (oci://registry.example/team: NAME is the repository PREFIX/NAME, its semver tags are its versions), a",
+            "static eunomia-style web hub (NAME/package.json, NAME/app.wasm) or a local directory in that layout; the type is",
+            "probed unless given.",
             "An ebpm hub's index must be signed by a key trusted for it: pin the hub's key now with --trust-on-first-use",
             "(compare the fingerprint printed with the one the hub's admin publishes), or `ebpm key trust HUB.pub --hub NAME`."})
     static final class Add implements Runnable {
@@ -40,7 +42,7 @@ public final class HubCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "URL") String url;
         @Option(names = "--priority", paramLabel = "N", description = "lower is tried first; examples are 0, eunomia 100 (default: 50)")
         int priority = HubList.DEFAULT_PRIORITY;
-        @Option(names = "--type", paramLabel = "TYPE", description = "index, static or directory (default: probe)")
+        @Option(names = "--type", paramLabel = "TYPE", description = "index, oci, static or directory (default: probe)")
         String type;
         @Option(names = "--trust-on-first-use", description = "fetch the hub's key (/hub.pub), check that it signs the index, pin it for this hub and print its fingerprint")
         boolean tofu;

@@ -1,5 +1,6 @@
 package dev.ebpm.cli.hub;
 
+import dev.ebpm.cli.options.RegistryFlags;
 import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.session.Session;
 import picocli.CommandLine.Mixin;
@@ -15,11 +16,13 @@ public final class HubOptions {
 
     @Mixin StoreOptions store = new StoreOptions();
 
+    @Mixin RegistryFlags registries = new RegistryFlags();
+
     Session session() {
         return session(false);
     }
 
     Session session(boolean locked) {
-        return Session.open(store.settings(offline, quiet, locked));
+        return Session.open(registries.apply(store.settings(offline, quiet, locked)));
     }
 }

@@ -21,8 +21,9 @@ public final class RemoteInfoPrinter {
             if (v.requires().ringbuf()) needs.append(" ringbuf");
             if (!v.requires().attach().isEmpty()) needs.append(" attach=").append(String.join(",", v.requires().attach()));
             if (v.requires().minKernel() != null) needs.append(" kernel>=").append(v.requires().minKernel());
-            out.printf("    %-22s %-4s %9s  sha256:%s%s%s%n", v.version(), v.kind().id(), v.size() < 0 ? "-" : v.size() + " B",
-                    v.sha256().substring(0, 16), needs.length() == 0 ? "" : "  needs" + needs, v.yanked() ? "  (yanked)" : "");
+            // a registry hub knows a version's kind and digest only once its tag is fetched
+            out.printf("    %-22s %-4s %9s  %s%s%s%n", v.version(), v.kind() == null ? "-" : v.kind().id(), v.size() < 0 ? "-" : v.size() + " B",
+                    v.sha256() == null ? "(tag)" : "sha256:" + v.sha256().substring(0, 16), needs.length() == 0 ? "" : "  needs" + needs, v.yanked() ? "  (yanked)" : "");
         }
     }
 }

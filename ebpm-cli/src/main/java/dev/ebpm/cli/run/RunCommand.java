@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
             "Load an eBPF package into the kernel, attach its programs and print its events until Ctrl-C (or --duration).",
             "",
             "PKG is an installed package or bundled example name, a package.json, a *.skel.json (with its .bpf.o beside it), "
-                + "a plain .bpf.o, an app.wasm, or a package directory. Words after PKG are the package's own options: "
+                + "a plain .bpf.o, an app.wasm, a package directory, or an OCI reference (REGISTRY/REPO[:TAG][@sha256:...]: "
+                + "ebpm, ecli, bpfman, bumblebee and Inspektor Gadget images). Words after PKG are the package's own options: "
                 + "for an eBPF package, its .rodata/.bss variables as ecli spells them (see `ebpm run PKG --help`); "
                 + "for a WASM app, its argv. ebpm's own options go before PKG (for eBPF packages they may also follow it).",
         },
@@ -43,6 +44,7 @@ import picocli.CommandLine.Parameters;
             "  sudo ebpm run --duration 5 ./opensnoop/package.json",
             "  sudo ebpm run --ifname eth0 ./xdp_count",
             "  sudo ebpm run sigsnoop-wasm -d 10",
+            "  sudo ebpm run ghcr.io/eunomia-bpf/sigsnoop:latest",
             "  sudo ebpm run -d sigsnoop        # detached: prints a run id; see ebpm ps, logs, stop",
         })
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
@@ -87,6 +89,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @picocli.CommandLine.Mixin
     dev.ebpm.cli.options.StoreOptions store = new dev.ebpm.cli.options.StoreOptions();
 
+    @picocli.CommandLine.Mixin
+    dev.ebpm.cli.options.RegistryFlags registries = new dev.ebpm.cli.options.RegistryFlags();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -96,7 +101,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             spec.commandLine().usage(System.out);
             return 0;
         }
-        try (Session session = Session.open(store.settings(false, false, false))) {
+        try (Session session = Session.open(registries.apply(store.settings(false, false, false)))) {
             Prepared p = prepare(session);
             if (p == null) return 0;
             if (detach) return startDetached(session, p);

@@ -1,5 +1,6 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.options.RegistryFlags;
 import dev.ebpm.cli.options.StoreOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ebpm.pkg.PackageManifest;
@@ -27,6 +28,8 @@ import picocli.CommandLine.Parameters;
 public final class InfoCommand implements Callable<Integer> {
     @Mixin StoreOptions store;
 
+    @Mixin RegistryFlags registries;
+
     @Parameters(paramLabel = "PACKAGE", description = "An installed package NAME[@VERSION|@RANGE] (default: its current version), a package on the hubs, or a package file, directory or URL.")
     String spec;
 
@@ -39,7 +42,7 @@ public final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Inventory.Description d;
-        try (Session s = Session.open(store.settings(offline, true, false))) {
+        try (Session s = Session.open(registries.apply(store.settings(offline, true, false)))) {
             d = new Inventory(s).describe(PackageSpec.parse(spec));
         }
         if (d instanceof Inventory.Remote r) {
@@ -142,7 +145,7 @@ public final class InfoCommand implements Callable<Integer> {
         for (HubVersion v : r.pkg().versions()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("version", v.version().toString());
-            m.put("kind", v.kind().id());
+            m.put("kind", v.kind() == null ? null : v.kind().id());
             m.put("size", v.size());
             m.put("sha256", v.sha256());
             m.put("yanked", v.yanked());
@@ -158,6 +161,7 @@ public final class InfoCommand implements Callable<Integer> {
         String scope = sig.trustSource() == null ? "" : KeyRing.ANY_SOURCE.equals(sig.trustSource()) ? ", file/URL" : ", hub " + sig.trustSource();
         StringBuilder b = new StringBuilder(v.signatureStatus());
         if (signer != null) b.append(": key ").append(signer).append(scope);
+        if (sig.pinned()) b.append(": content named by digest ").append(sig.trustSource()).append(" (a foreign format: no ebpm signature)");
         if (v.allowUnsigned()) b.append(" (ALLOWED UNVERIFIED with --allow-unsigned)");
         return b.toString();
     }

@@ -1,5 +1,6 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.options.RegistryFlags;
 import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.install.Installer;
 import dev.ebpm.core.session.Session;
@@ -15,16 +16,20 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Install a package into the local store: by name from the configured hubs (NAME, NAME@VERSION, "
-            + "NAME@RANGE such as sigsnoop@^1.0, or HUB/NAME), or from a .ebpm archive file, a package directory, an "
+            + "NAME@RANGE such as sigsnoop@^1.0, or HUB/NAME), from an OCI registry (REGISTRY/REPO[:TAG][@sha256:...], "
+            + "oci:// optional; see ebpm pull), or from a .ebpm archive file, a package directory, an "
             + "http(s) URL, or - (an archive on standard input).",
             "",
             "Everything is verified before anything is stored; installing what is already there does nothing."},
         footer = {"", "Examples:", "  ebpm install sigsnoop", "  ebpm install 'sigsnoop@>=1.0 <2'", "  ebpm install ./sigsnoop-1.0.0.ebpm",
-            "  ebpm install --locked sigsnoop      (only what ebpm.lock pins)"})
+            "  ebpm install --locked sigsnoop      (only what ebpm.lock pins)",
+            "  ebpm install ghcr.io/myorg/sigsnoop:1.0.0"})
 public final class InstallCommand implements Callable<Integer> {
     @Mixin StoreOptions store;
 
-    @Parameters(paramLabel = "PACKAGE", description = "NAME[@VERSION|@RANGE], HUB/NAME, or a path, http(s) URL or - of a .ebpm archive.")
+    @Mixin RegistryFlags registries;
+
+    @Parameters(paramLabel = "PACKAGE", description = "NAME[@VERSION|@RANGE], HUB/NAME, a registry reference, or a path, http(s) URL or - of a .ebpm archive.")
     String archive;
 
     @Option(names = "--signature", paramLabel = "FILE", description = "The archive's detached signature (default: ARCHIVE.sig beside it, if present).")
@@ -45,7 +50,7 @@ public final class InstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Session s = Session.open(store.settings(offline, quiet, locked))) {
+        try (Session s = Session.open(registries.apply(store.settings(offline, quiet, locked)))) {
             InstallResult r = new Installer(s).install(PackageSpec.parse(archive), new Installer.Request(allowUnsigned, Optional.ofNullable(signature)));
             if (r.alreadyInstalled()) {
                 System.out.println(r.id() + " is already installed");

@@ -10,6 +10,9 @@ public final class StoreCommands {
         CacheCommand.class,
         GcCommand.class,
         PackCommand.class,
+        PullCommand.class,
+        ExportCommand.class,
+        ImportCommand.class,
     };
 
     private StoreCommands() {

@@ -75,9 +75,10 @@ public final class HubSetup {
     }
 
     private HubTransport probe(String location) {
-        boolean http = location.startsWith("http://") || location.startsWith("https://");
-        if (!http && !DirectoryHub.TRANSPORT.probe(location, hubs.context())) throw new RegistryException("no such directory: " + location);
-        if (http && session.offline()) throw new OfflineException("offline: cannot probe " + location + "; give --type");
+        // http(s):// and oci:// are probed over the network: an index hub, a registry (/v2/), else a static layout
+        boolean network = location.matches("[a-z][a-z0-9+.-]*://.*") && !location.startsWith("file:");
+        if (!network && !DirectoryHub.TRANSPORT.probe(location, hubs.context())) throw new RegistryException("no such directory: " + location);
+        if (network && session.offline()) throw new OfflineException("offline: cannot probe " + location + "; give --type");
         return HubTransports.probe(location, hubs.context());
     }
 

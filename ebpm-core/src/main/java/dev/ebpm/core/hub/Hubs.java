@@ -13,6 +13,7 @@ import dev.ebpm.registry.HubTransport;
 import dev.ebpm.registry.HubVersion;
 import dev.ebpm.registry.IndexGuard;
 import dev.ebpm.registry.RegistryException;
+import dev.ebpm.registry.RegistryOptions;
 import dev.ebpm.registry.TransportContext;
 import dev.ebpm.registry.hubs.HttpIndexHub;
 import dev.ebpm.registry.hubs.HubTransports;
@@ -37,7 +38,7 @@ public final class Hubs {
         this.list = HubList.load(session);
         ExamplesSigner signer = new ExamplesSigner(session, keys.builtin());
         this.context = new TransportContext(session.http(), session.storeRoot().resolve("cache"), new IndexTrust(session, keys, list::allowsUnsigned),
-                signer::buildAndSign, session.settings().transfers());
+                signer::buildAndSign, session.settings().transfers(), RegistryOptions.defaults().insecure(session.settings().insecureRegistries()));
         List<Hub> hubs = new ArrayList<>();
         for (HubDefinition d : list.hubs()) hubs.add(open(d));
         this.resolver = new HubResolver(hubs, session::warn);
@@ -101,13 +102,15 @@ public final class Hubs {
         HubPackage pkg = hub.find(e.name()).orElseThrow(() -> new RegistryException("--locked: hub " + e.hub() + " no longer has " + e.name()));
         HubVersion v = pkg.exactly(e.version()).orElseThrow(() -> new RegistryException(
                 "--locked: hub " + e.hub() + " no longer has " + e.name() + "@" + e.version()));
-        if (!v.sha256().equals(e.sha256())) {
+        // a registry hub knows a version's digest only once its tag is resolved: the fetch below is checked instead
+        if (v.sha256() != null && !v.sha256().equals(e.sha256())) {
             throw new RegistryException("--locked: " + e.name() + "@" + e.version() + " on hub " + e.hub() + " has sha256 " + v.sha256()
                     + " but " + lock.file() + " pins " + e.sha256());
         }
         FetchedPackage f = hub.fetch(pkg, v);
         if (!f.sha256().equals(e.sha256())) {
-            throw new RegistryException("--locked: " + e.name() + " fetched with sha256 " + f.sha256() + ", " + lock.file() + " pins " + e.sha256());
+            throw new RegistryException("--locked: " + e.name() + "@" + e.version() + " on hub " + e.hub() + " now has sha256 " + f.sha256()
+                    + " (its tag moved), " + lock.file() + " pins " + e.sha256() + "; refused");
         }
         return f;
     }

@@ -18,8 +18,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * {@code ebpm.lock}: for each package, the exact version, archive digest and hub an install used. With
- * {@code --locked} nothing outside it may be installed and what is in it is fetched exactly (yanked or not).
+ * {@code ebpm.lock}: for each package, the exact version, archive digest and hub an install used; for each OCI
+ * reference installed by tag, the digest the tag named ({@code "oci"}: a tag may move, the pin does not). With
+ * {@code --locked} nothing outside it may be installed and what is in it is fetched exactly (yanked or not); a tag that
+ * moved is refused. Offline, a pinned reference runs from the store.
  */
 public final class Lockfile {
     public static final String FILE_NAME = "ebpm.lock";
@@ -28,8 +30,12 @@ public final class Lockfile {
     /** One pinned package. {@code sha256} is the archive's (the entry file's for static and directory hubs). */
     public record Entry(PackageName name, Version version, String sha256, String hub) {}
 
+    /** An OCI reference by tag ({@code registry/repository:tag}) and the digest it named when installed. */
+    public record Pin(String reference, String digest, PackageName name, Version version) {}
+
     private final Path file;
     private final TreeMap<String, Entry> entries = new TreeMap<>();
+    private final TreeMap<String, Pin> pins = new TreeMap<>();
 
     private Lockfile(Path file) {
         this.file = file;
@@ -52,6 +58,14 @@ public final class Lockfile {
                 if (!Digests.isSha256Hex(sha)) throw new RegistryException(file + ": bad sha256 for " + e.path("name").asText());
                 Entry en = new Entry(PackageName.parse(e.path("name").asText()), Version.parse(e.path("version").asText()), sha, e.path("hub").asText());
                 l.entries.put(en.name().value(), en);
+            }
+            for (JsonNode p : root.path("oci")) {
+                String digest = p.path("digest").asText();
+                if (!digest.startsWith("sha256:") || !Digests.isSha256Hex(digest.substring(7))) {
+                    throw new RegistryException(file + ": bad digest for " + p.path("reference").asText());
+                }
+                Pin pin = new Pin(p.path("reference").asText(), digest, PackageName.parse(p.path("name").asText()), Version.parse(p.path("version").asText()));
+                l.pins.put(pin.reference(), pin);
             }
             return l;
         } catch (IOException e) {
@@ -77,12 +91,31 @@ public final class Lockfile {
         entries.put(e.name().value(), e);
     }
 
+    /** The digest {@code reference} ({@code registry/repository:tag}) was pinned to, if it was. */
+    public Optional<Pin> pin(String reference) {
+        return Optional.ofNullable(pins.get(reference));
+    }
+
+    public Collection<Pin> pins() {
+        return pins.values();
+    }
+
+    public void put(Pin p) {
+        pins.put(p.reference(), p);
+    }
+
     public void save() {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", 1);
         ArrayNode arr = root.putArray("packages");
         for (Entry e : entries.values()) {
             arr.addObject().put("name", e.name().value()).put("version", e.version().toString()).put("sha256", e.sha256()).put("hub", e.hub());
+        }
+        if (!pins.isEmpty()) {
+            ArrayNode oci = root.putArray("oci");
+            for (Pin p : pins.values()) {
+                oci.addObject().put("reference", p.reference()).put("digest", p.digest()).put("name", p.name().value()).put("version", p.version().toString());
+            }
         }
         try {
             dev.ebpm.pkg.AtomicFiles.replace(file, JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(root));

@@ -4,9 +4,10 @@ import dev.ebpm.core.examples.SourceBuilder;
 import dev.ebpm.core.fetch.DirectSource;
 import dev.ebpm.core.fetch.TempDirectory;
 import dev.ebpm.core.hub.Hubs;
+import dev.ebpm.core.hub.Lockfile;
+import dev.ebpm.core.hub.References;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.spec.PackageSpec;
-import dev.ebpm.core.spec.SpecException;
 import dev.ebpm.core.trust.Keys;
 import dev.ebpm.core.trust.PackageTrust;
 import dev.ebpm.pkg.Digests;
@@ -64,9 +65,7 @@ public final class Installer {
     public InstallResult install(PackageSpec spec, Request request) {
         Verifier.warmUp(); // key precomputation runs while the package is read
         if (spec instanceof PackageSpec.Named named) return installFromHub(named, request);
-        if (spec instanceof PackageSpec.OciReference) {
-            throw new SpecException("\"" + spec.text() + "\" (read as " + spec.form() + "): this ebpm cannot fetch from OCI registries");
-        }
+        if (spec instanceof PackageSpec.OciReference ref) return pull(ref, request).result();
         if (spec instanceof PackageSpec.LocalPath p && Files.isDirectory(p.path())) return installDirectory(p.path(), request);
         DirectSource.Read read = new DirectSource(session).read(spec, maxArchiveBytes(), request.signature().isEmpty());
         Optional<String> signature = request.signature().map(DirectSource::readSignature).or(read::signature);
@@ -76,11 +75,42 @@ public final class Installer {
     private InstallResult installFromHub(PackageSpec.Named spec, Request request) {
         Hubs hubs = new Hubs(session, keys);
         FetchedPackage f = hubs.fetch(spec);
-        SignatureRecord sig = trust().decide(f.hub(), "hub " + f.hub(), f.signature(), f.pkg(),
-                request.allowUnsigned() || hubs.allowsUnsigned(f.hub()), TrustPolicy.Action.INSTALL);
-        InstallResult r = session.store().installs().install(f.pkg(), f.archiveBytesOrNull(), InstallSource.hub(f.hub()), sig);
+        boolean allowUnsigned = request.allowUnsigned() || hubs.allowsUnsigned(f.hub());
+        SignatureRecord sig;
+        if (f.origin() != null) {
+            // from a registry hub: its signature referrers, or for a foreign format the digest ebpm.lock pins
+            String pinned = Lockfile.load(hubs.lockfile()).find(f.manifest().name())
+                    .filter(e -> e.hub().equals(f.hub()) && e.sha256().equals(f.sha256())).map(e -> "sha256:" + e.sha256()).orElse(null);
+            sig = new References(session, keys).trust(f, f.hub(), "hub " + f.hub(), pinned, allowUnsigned, TrustPolicy.Action.INSTALL);
+            for (String note : f.origin().notes()) session.note(note);
+        } else {
+            sig = trust().decide(f.hub(), "hub " + f.hub(), f.signature(), f.pkg(), allowUnsigned, TrustPolicy.Action.INSTALL);
+        }
+        InstallResult r = References.install(session.store(), f, InstallSource.hub(f.hub()), sig);
         hubs.lock(f);
         return r;
+    }
+
+    /** What {@code pull REF} (and {@code install REF}) did: the install, the digest the reference named, its format. */
+    public record Pulled(InstallResult result, String digest, String format) {}
+
+    /**
+     * {@code ebpm pull REF}: resolves the reference (pinned tags honoured when locked or offline), and unless that digest is
+     * installed already, fetches it, decides trust, stores it with the objects it came as, and pins the tag in ebpm.lock.
+     */
+    public Pulled pull(PackageSpec.OciReference spec, Request request) {
+        References refs = new References(session, keys);
+        References.Resolved r = refs.resolve(spec);
+        Optional<InstalledVersion> have = refs.installed(r);
+        if (have.isPresent()) {
+            refs.lock(r, have.get().name(), have.get().version());
+            return new Pulled(new InstallResult(have.get().name(), have.get().version(), true, 0, 0), r.digest(), null);
+        }
+        FetchedPackage f = refs.fetch(r);
+        SignatureRecord sig = refs.trust(f, r, request.allowUnsigned(), TrustPolicy.Action.INSTALL);
+        InstallResult result = References.install(session.store(), f, References.source(f), sig);
+        refs.lock(r, f.manifest().name(), f.manifest().version());
+        return new Pulled(result, r.digest(), f.origin().format());
     }
 
     /**

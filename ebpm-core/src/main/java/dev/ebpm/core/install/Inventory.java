@@ -3,6 +3,7 @@ package dev.ebpm.core.install;
 import dev.ebpm.core.examples.SourceBuilder;
 import dev.ebpm.core.fetch.DirectSource;
 import dev.ebpm.core.hub.Hubs;
+import dev.ebpm.core.hub.References;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.spec.PackageSpec;
 import dev.ebpm.core.spec.SpecException;
@@ -60,9 +61,7 @@ public final class Inventory {
 
     public Description describe(PackageSpec spec) {
         if (spec instanceof PackageSpec.Named named) return describeNamed(named);
-        if (spec instanceof PackageSpec.OciReference) {
-            throw new SpecException("\"" + spec.text() + "\" (read as " + spec.form() + "): this ebpm cannot fetch from OCI registries");
-        }
+        if (spec instanceof PackageSpec.OciReference ref) return describeReference(ref);
         if (spec instanceof PackageSpec.LocalPath p && Files.isDirectory(p.path())) {
             try {
                 return new Local(p.path().toString(), new SourceBuilder(session).manifest(p.path()));
@@ -84,6 +83,19 @@ public final class Inventory {
         String stem = read.fileName().replaceFirst("(\\.bpf)?\\.(json|o|wasm)$", "").replaceAll("[^a-z0-9_-]", "-");
         dev.ebpm.pkg.PackageName name = dev.ebpm.pkg.PackageName.isValid(stem) ? dev.ebpm.pkg.PackageName.parse(stem) : dev.ebpm.pkg.PackageName.parse("package");
         return new Local(read.origin(), dev.ebpm.registry.hubs.StaticManifests.wrap(name, file, b, null).manifest());
+    }
+
+    /** The version installed from what the reference names, else the package fetched (not stored), with its origin. */
+    private Description describeReference(PackageSpec.OciReference spec) {
+        References refs = new References(session, new Keys(session));
+        References.Resolved r = refs.resolve(spec);
+        Optional<InstalledVersion> iv = refs.installed(r);
+        if (iv.isPresent()) {
+            LocalStore store = session.store();
+            return new Installed(store.packages().info(iv.get().name(), iv.get().version()), store.packages().signature(iv.get().name(), iv.get().version()));
+        }
+        var f = refs.fetch(r);
+        return new Local(r.reference().name() + "@" + r.digest() + " (" + f.origin().format() + ")", f.manifest());
     }
 
     private Description describeNamed(PackageSpec.Named spec) {

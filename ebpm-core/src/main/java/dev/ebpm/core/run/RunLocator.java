@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebpm.core.examples.SourceBuilder;
 import dev.ebpm.core.fetch.DirectSource;
 import dev.ebpm.core.hub.Hubs;
+import dev.ebpm.core.hub.References;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.spec.PackageSpec;
 import dev.ebpm.core.spec.SpecException;
@@ -59,9 +60,7 @@ public final class RunLocator {
     /** @param allowUnsigned let an unsigned or untrusted package fetched from a hub or URL run, with a warning */
     public RunnablePackage locate(PackageSpec spec, boolean allowUnsigned) {
         if (spec instanceof PackageSpec.Named named) return named(named, allowUnsigned);
-        if (spec instanceof PackageSpec.OciReference) {
-            throw new SpecException("\"" + spec.text() + "\" (read as " + spec.form() + "): this ebpm cannot fetch from OCI registries");
-        }
+        if (spec instanceof PackageSpec.OciReference ref) return reference(ref, allowUnsigned);
         if (spec instanceof PackageSpec.LocalPath p && Files.isDirectory(p.path())) return directory(p.path());
         boolean url = spec instanceof PackageSpec.Url;
         if (url) Verifier.warmUp();
@@ -94,6 +93,21 @@ public final class RunLocator {
         return entry(f.pkg(), origin);
     }
 
+    /**
+     * An OCI reference: the version installed from the digest it names (resolved offline through ebpm.lock's pin), checked
+     * as any installed package; else fetched and run without storing, under the same trust decision as install.
+     */
+    private RunnablePackage reference(PackageSpec.OciReference spec, boolean allowUnsigned) {
+        Verifier.warmUp();
+        References refs = new References(session, keys);
+        References.Resolved r = refs.resolve(spec);
+        Optional<InstalledVersion> iv = refs.installed(r);
+        if (iv.isPresent()) return installedVersion(session.store().packages(), iv.get());
+        FetchedPackage f = refs.fetch(r);
+        refs.trust(f, r, allowUnsigned, TrustPolicy.Action.RUN);
+        return entry(f.pkg(), f.manifest().id() + " from " + r.reference().name() + "@" + r.digest().substring(0, 19));
+    }
+
     /** The installed version {@code spec} names, checked: no installed version matching gives empty, or an error if others are installed. */
     private Optional<RunnablePackage> installed(PackageSpec.Named spec) {
         Optional<LocalStore> store = session.existingStore();
@@ -109,12 +123,17 @@ public final class RunLocator {
             return Optional.empty();
         }
         Verifier.warmUp();
-        InstalledPackageVerifier.Checked checked = InstalledPackageVerifier.check(packages, keys.ring(), spec.name(), v.get().version());
+        return Optional.of(installedVersion(packages, v.get()));
+    }
+
+    /** An installed version, its signature re-verified and its files re-hashed before it is decoded. */
+    private RunnablePackage installedVersion(InstalledPackages packages, InstalledVersion v) {
+        InstalledPackageVerifier.Checked checked = InstalledPackageVerifier.check(packages, keys.ring(), v.name(), v.version());
         if (checked.warning() != null) session.warn(checked.warning());
         String entry = checked.manifest().entry();
-        String origin = spec.name() + "@" + v.get().version() + " (installed, " + entry + ")";
+        String origin = v.name() + "@" + v.version() + " (installed, " + entry + ")";
         RunnablePackage p = PackageDecoder.decode(checked.entry(), entry, origin, null);
-        return Optional.of(p.named(spec.name().value(), v.get().version().toString(), origin));
+        return p.named(v.name().value(), v.version().toString(), origin);
     }
 
     /** An .ebpm archive: a local one is the user's own; a downloaded one must pass the trust policy. */

@@ -4,52 +4,75 @@ import dev.ebpm.registry.TransferListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What one command runs with: the store, network policy, lockfile policy, where progress and warnings go, the
- * embedded examples (a directory of sources the launcher names), the installation's keys file, and the user's
- * configuration and cache directories (where the examples key and the packages built from source live).
+ * embedded examples (a directory of sources the launcher names), the installation's keys file, the user's
+ * configuration and cache directories (where the examples key and the packages built from source live), and the
+ * registries that may be reached over plain HTTP.
  *
- * @param storeRoot    the local store directory
- * @param offline      never open a socket (also EBPM_OFFLINE=1)
- * @param locked       install exactly what ebpm.lock pins, refuse anything else
- * @param transfers    told of each download (the CLI draws a progress bar)
- * @param reporter     where warnings and progress notes for the user go
- * @param examplesDir  the embedded examples hub's directory, if this installation has one
- * @param builtinKeys  the file of keys this installation ships and trusts out of the box (see docs/trust.md), if any
- * @param directories  the configuration and cache directories ({@link Directories})
+ * @param storeRoot          the local store directory
+ * @param offline            never open a socket (also EBPM_OFFLINE=1)
+ * @param locked             install exactly what ebpm.lock pins, refuse anything else
+ * @param transfers          told of each download (the CLI draws a progress bar)
+ * @param reporter           where warnings and progress notes for the user go
+ * @param examplesDir        the embedded examples hub's directory, if this installation has one
+ * @param builtinKeys        the file of keys this installation ships and trusts out of the box (see docs/trust.md), if any
+ * @param directories        the configuration and cache directories ({@link Directories})
+ * @param insecureRegistries registries that may be reached over plain HTTP ({@code --insecure-registry}, also
+ *                           {@code EBPM_INSECURE_REGISTRIES}, comma-separated); loopback registries always may
  */
 public record Settings(Path storeRoot, boolean offline, boolean locked, TransferListener transfers, Reporter reporter,
-                       Optional<Path> examplesDir, Optional<Path> builtinKeys, Directories directories) {
+                       Optional<Path> examplesDir, Optional<Path> builtinKeys, Directories directories, Set<String> insecureRegistries) {
+    public Settings {
+        insecureRegistries = Set.copyOf(insecureRegistries);
+    }
 
     /** For {@code storeRoot}: online (unless EBPM_OFFLINE), unlocked, silent, examples, keys and directories as the launcher and environment set them. */
     public static Settings defaults(Path storeRoot) {
         return new Settings(storeRoot, offlineFromEnvironment(), false, TransferListener.NONE, Reporter.SILENT, examplesDirectory(),
-                builtinKeysFile(), Directories.fromEnvironment());
+                builtinKeysFile(), Directories.fromEnvironment(), insecureFromEnvironment());
     }
 
     public Settings offline(boolean v) {
-        return new Settings(storeRoot, v || offlineFromEnvironment(), locked, transfers, reporter, examplesDir, builtinKeys, directories);
+        return new Settings(storeRoot, v || offlineFromEnvironment(), locked, transfers, reporter, examplesDir, builtinKeys, directories, insecureRegistries);
     }
 
     public Settings locked(boolean v) {
-        return new Settings(storeRoot, offline, v, transfers, reporter, examplesDir, builtinKeys, directories);
+        return new Settings(storeRoot, offline, v, transfers, reporter, examplesDir, builtinKeys, directories, insecureRegistries);
     }
 
     public Settings transfers(TransferListener t) {
-        return new Settings(storeRoot, offline, locked, t, reporter, examplesDir, builtinKeys, directories);
+        return new Settings(storeRoot, offline, locked, t, reporter, examplesDir, builtinKeys, directories, insecureRegistries);
     }
 
     public Settings reporter(Reporter r) {
-        return new Settings(storeRoot, offline, locked, transfers, r, examplesDir, builtinKeys, directories);
+        return new Settings(storeRoot, offline, locked, transfers, r, examplesDir, builtinKeys, directories, insecureRegistries);
     }
 
     public Settings examples(Optional<Path> dir, Optional<Path> keys) {
-        return new Settings(storeRoot, offline, locked, transfers, reporter, dir, keys, directories);
+        return new Settings(storeRoot, offline, locked, transfers, reporter, dir, keys, directories, insecureRegistries);
     }
 
     public Settings directories(Directories d) {
-        return new Settings(storeRoot, offline, locked, transfers, reporter, examplesDir, builtinKeys, d);
+        return new Settings(storeRoot, offline, locked, transfers, reporter, examplesDir, builtinKeys, d, insecureRegistries);
+    }
+
+    /** Also allows plain HTTP to {@code hosts}. */
+    public Settings insecureRegistries(Set<String> hosts) {
+        Set<String> all = new TreeSet<>(insecureRegistries);
+        all.addAll(hosts);
+        return new Settings(storeRoot, offline, locked, transfers, reporter, examplesDir, builtinKeys, directories, all);
+    }
+
+    static Set<String> insecureFromEnvironment() {
+        String v = System.getenv("EBPM_INSECURE_REGISTRIES");
+        if (v == null || v.isBlank()) return Set.of();
+        Set<String> out = new TreeSet<>();
+        for (String h : v.split(",")) if (!h.isBlank()) out.add(h.strip());
+        return out;
     }
 
     /** True when {@code EBPM_OFFLINE} is set to 1/true/yes. */

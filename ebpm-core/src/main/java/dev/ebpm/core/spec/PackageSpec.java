@@ -4,6 +4,7 @@ import dev.ebpm.pkg.InvalidPackageException;
 import dev.ebpm.pkg.PackageName;
 import dev.ebpm.pkg.Version;
 import dev.ebpm.pkg.VersionRange;
+import dev.ebpm.registry.ArtifactReference;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,11 @@ public sealed interface PackageSpec permits PackageSpec.Named, PackageSpec.Local
         @Override
         public String form() {
             return "an OCI registry reference";
+        }
+
+        /** The reference as the registry client takes it. */
+        public ArtifactReference artifact() {
+            return new ArtifactReference(registry, repository, tag, digest);
         }
     }
 

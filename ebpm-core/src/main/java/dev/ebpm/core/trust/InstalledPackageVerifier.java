@@ -48,6 +48,9 @@ public final class InstalledPackageVerifier {
             } catch (TrustException e) {
                 throw new TrustException(e.reason(), "refusing to run " + id + ": " + e.getMessage());
             }
+        } else if (sig.pinned()) {
+            // a foreign format installed by digest: its files are re-hashed below against the manifest made from it
+            if (sig.trustSource() == null) throw new TrustException("installed package " + id + " is marked pinned but its digest is missing from the store; reinstall it");
         } else if (sig.allowUnsigned()) {
             warning = "running " + id + ", installed " + sig.status().toUpperCase() + " with --allow-unsigned: its origin was never verified";
         } else {
