@@ -47,7 +47,7 @@ class OciArtifactTest {
         Path d = dir.resolve("pkg-" + name + "-" + version);
         if (Files.isDirectory(d)) return d;
         Files.createDirectories(d);
-        Files.copy(CliProcess.repoRoot().resolve("examples/sigsnoop/package.json"), d.resolve("package.json"));
+        Files.copy(OciFixtures.builtExample("sigsnoop"), d.resolve("package.json"));
         Files.writeString(d.resolve("README.md"), name + " " + version + "\n");
         Files.writeString(d.resolve("ebpm.json"), "{\"name\":\"" + name + "\",\"version\":\"" + version + "\",\"kind\":\"bpf\",\"entry\":\"package.json\","
                 + "\"description\":\"signals, as " + name + "\"}");

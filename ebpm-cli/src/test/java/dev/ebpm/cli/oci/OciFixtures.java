@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebpm.cli.CliProcess;
 import dev.ebpm.cli.InProcess;
+import dev.ebpm.core.examples.SourceBuilder;
+import dev.ebpm.core.session.Directories;
+import dev.ebpm.core.session.Reporter;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,19 +22,23 @@ final class OciFixtures {
     private OciFixtures() {
     }
 
+    /**
+     * An example built as ebpm builds it: into the cache the tests share with the ebpm they start (never into the
+     * checkout), reused while its sources are unchanged. Returns the built package.json or app.wasm.
+     */
+    static Path builtExample(String name) {
+        return new SourceBuilder(Reporter.SILENT, Directories.fromEnvironment()).build(CliProcess.repoRoot().resolve("examples").resolve(name));
+    }
+
     /** sigsnoop's BPF object (little-endian, as clang -target bpf builds it here), from the example's package.json. */
     static byte[] sigsnoopObject() throws Exception {
-        CliProcess.Result r = CliProcess.run("run", "sigsnoop", "--help");
-        if (r.exitCode() != 0) throw new AssertionError("building sigsnoop: " + r.stderr());
-        JsonNode pkg = JSON.readTree(CliProcess.repoRoot().resolve("examples/sigsnoop/package.json").toFile());
+        JsonNode pkg = JSON.readTree(builtExample("sigsnoop").toFile());
         return new InflaterInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(pkg.get("bpf_object").asText()))).readAllBytes();
     }
 
     /** The sigsnoop-wasm example's app.wasm (an ecli-style WASM program with its BPF object inside). */
     static byte[] sigsnoopWasm() throws Exception {
-        CliProcess.Result r = CliProcess.run(Map.of(), Duration.ofSeconds(300), "run", "sigsnoop-wasm", "-d", "0.1");
-        if (r.exitCode() != 0) throw new AssertionError("building sigsnoop-wasm: " + r.stderr());
-        return Files.readAllBytes(CliProcess.repoRoot().resolve("examples/sigsnoop-wasm/app.wasm"));
+        return Files.readAllBytes(builtExample("sigsnoop-wasm"));
     }
 
     /** A BPF object compiled for the other byte order (clang -target bpfeb on this little-endian machine). */
