@@ -103,7 +103,7 @@ public final class HttpIndexHub implements Hub {
 
     @Override
     public Optional<HubPackage> find(PackageName pkg) {
-        return Optional.ofNullable(index().get(pkg.value()));
+        return HubPackage.lookup(index().values(), pkg, name);
     }
 
     @Override
