@@ -35,11 +35,28 @@ class LocalStoreTest {
             assertEquals(Migrations.LATEST, s.schemaVersion());
         }
         assertTrue(Files.isRegularFile(dir.resolve("store/store.db")));
+        // it holds run arguments and trust settings: its owner's alone
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("store/store.db"))));
         assertTrue(Files.isDirectory(dir.resolve("store/blobs/sha256")));
         assertTrue(Files.isDirectory(dir.resolve("store/tmp")));
         // re-open is a no-op migration
         try (LocalStore s = LocalStore.open(dir.resolve("store"))) {
             assertEquals(Migrations.LATEST, s.schemaVersion());
+        }
+    }
+
+    @Test
+    void aStoreMadeReadableByAnOlderEbpmIsTightenedOnOpen(@TempDir Path dir) throws Exception {
+        try (LocalStore s = LocalStore.open(dir)) {
+            install(s, "opensnoop", "1.0.0");
+        }
+        Files.setPosixFilePermissions(dir.resolve("store.db"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (LocalStore s = LocalStore.open(dir)) {
+            assertEquals(1, s.packages().list().size());
+            // SQLite gives the write-ahead log and shared memory the database's mode
+            for (String f : List.of("store.db", "store.db-wal", "store.db-shm")) {
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(f))), f);
+            }
         }
     }
 
