@@ -109,6 +109,15 @@ public final class Downloader {
         }
     }
 
+    /** Drops a cached download that was refused after it arrived (not a valid package, not trusted): nothing refused is kept. */
+    public void discard(String sha256) {
+        try {
+            if (sha256 != null && dev.ebpm.pkg.Digests.isSha256Hex(sha256)) cache.delete(sha256);
+        } catch (IOException e) {
+            throw new RegistryException("cannot remove a refused download from " + dir + ": " + reason(e), e);
+        }
+    }
+
     /** Deletes what interrupted downloads left; only while no download runs in this cache (the store's write lock). */
     public int deleteTempFiles() throws IOException {
         return cache.deleteTempFiles();

@@ -75,8 +75,8 @@ public final class Installer {
     private InstallResult installFromHub(PackageSpec.Named spec, Request request) {
         Hubs hubs = new Hubs(session, keys);
         FetchedPackage f = hubs.fetch(spec);
-        SignatureRecord sig = trust().decide(f.hub(), "hub " + f.hub(), f.signature(), f.pkg(),
-                request.allowUnsigned() || hubs.allowsUnsigned(f.hub()), TrustPolicy.Action.INSTALL);
+        SignatureRecord sig = hubs.refusing(f, () -> trust().decide(f.hub(), "hub " + f.hub(), f.signature(), f.pkg(),
+                request.allowUnsigned() || hubs.allowsUnsigned(f.hub()), TrustPolicy.Action.INSTALL));
         InstallResult r = session.store().installs().install(f.pkg(), f.archiveBytesOrNull(), InstallSource.hub(f.hub()), sig);
         hubs.lock(f);
         return r;

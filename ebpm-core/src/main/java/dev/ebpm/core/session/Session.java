@@ -53,7 +53,7 @@ public final class Session implements AutoCloseable {
 
     /** The session's HTTP client (offline when the settings say so: every call then fails before touching the network). */
     public synchronized Http http() {
-        if (http == null) http = new Http(Http.Options.defaults().offline(settings.offline()));
+        if (http == null) http = new Http(Http.Options.fromEnvironment(System.getenv()).offline(settings.offline()));
         return http;
     }
 
