@@ -239,15 +239,6 @@ class LocalStoreTest {
     }
 
     @Test
-    void storeLocation() {
-        assertEquals(Path.of("/x/store"), StoreLocation.resolve(Path.of("/x/store"), Map.of("EBPM_HOME", "/y"), "/home/u"));
-        assertEquals(Path.of("/y"), StoreLocation.resolve(null, Map.of("EBPM_HOME", "/y", "XDG_DATA_HOME", "/d"), "/home/u"));
-        assertEquals(Path.of("/d/ebpm"), StoreLocation.resolve(null, Map.of("XDG_DATA_HOME", "/d"), "/home/u"));
-        assertEquals(Path.of("/home/u/.local/share/ebpm"), StoreLocation.resolve(null, Map.of("XDG_DATA_HOME", "rel"), "/home/u"));
-        assertEquals(Path.of("/home/u/.local/share/ebpm"), StoreLocation.resolve(null, Map.of(), "/home/u"));
-    }
-
-    @Test
     void runsOfAV4StoreSurviveTheMigrationAndRecordTheRunnersStart(@TempDir Path dir) throws Exception {
         try (LocalStore s = LocalStore.open(dir)) {
             s.runs().insert(RunRecord.starting("0123456789ab", "sigsnoop", "1.0.0", "bpf", List.of("sigsnoop"), 0, null));

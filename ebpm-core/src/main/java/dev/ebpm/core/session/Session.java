@@ -36,9 +36,12 @@ public final class Session implements AutoCloseable {
         return settings.offline();
     }
 
-    /** The store, created if there is none yet; opened once per session. */
+    /** The store, created if there is none yet; opened once per session (for root, only a store no other user can change). */
     public synchronized LocalStore store() {
-        if (store == null) store = LocalStore.open(settings.storeRoot());
+        if (store == null) {
+            SafeOwnership.checkStore(settings.storeRoot());
+            store = LocalStore.open(settings.storeRoot());
+        }
         return store;
     }
 

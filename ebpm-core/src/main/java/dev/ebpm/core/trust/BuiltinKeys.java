@@ -1,5 +1,6 @@
 package dev.ebpm.core.trust;
 
+import dev.ebpm.core.session.SafeOwnership;
 import dev.ebpm.pkg.trust.Fingerprint;
 import dev.ebpm.pkg.trust.KeyRing;
 import dev.ebpm.pkg.trust.PublicKey;
@@ -36,6 +37,7 @@ public final class BuiltinKeys {
         List<Entry> out = new ArrayList<>();
         if (file.isEmpty() || !Files.isRegularFile(file.get())) return out;
         Path f = file.get();
+        SafeOwnership.checkInstallationFile(f, "the built-in keys file", "-Debpm.trust.builtin or EBPM_BUILTIN_KEYS");
         try {
             for (String line : Files.readAllLines(f)) {
                 String l = line.strip();
