@@ -32,6 +32,9 @@ public record JsonLimits(int maxDepth, long maxValues, int maxString) {
                     + maxString + "-character strings)";
         }
         String what = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+        // an unclosed object's message goes on with where it started, in Jackson's own notation: the line and column say it
+        int marker = what.indexOf(" (start marker at ");
+        if (marker >= 0) what = what.substring(0, marker);
         return e.getLocation() == null ? what
                 : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": " + what;
     }

@@ -95,10 +95,13 @@ public final class PackageReader {
             if (root == null || !root.isObject()) throw new BpfException(origin + ": expected a JSON object");
             return root;
         } catch (StreamConstraintsException e) {
-            throw new BpfException(origin + ": refused: " + constraint(e));
+            throw new BpfException(origin + ": " + constraint(e));
         } catch (JsonProcessingException e) {
             String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new BpfException(origin + ": malformed JSON" + at + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            String what = e.getOriginalMessage().lines().findFirst().orElse("");
+            // an unclosed object's message goes on with where it started, in Jackson's own notation
+            int marker = what.indexOf(" (start marker at ");
+            throw new BpfException(origin + ": malformed JSON" + at + ": " + (marker >= 0 ? what.substring(0, marker) : what));
         } catch (java.io.IOException e) {
             throw new BpfException(origin + ": cannot read: " + e.getMessage());
         }
