@@ -31,7 +31,7 @@ class DiskFullTest {
     @BeforeEach
     void mountSmallFilesystem() throws Exception {
         fs = Files.createDirectories(tmp.resolve("fs"));
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "ebpm-test", fs.toString()).inheritIO().start();
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m,mode=0755", "ebpm-test", fs.toString()).inheritIO().start();
         assertEquals(0, p.waitFor(), "mount an 8 MiB tmpfs (tests run as root)");
         store = fs.resolve("store");
     }

@@ -63,29 +63,28 @@ public final class SafeOwnership {
         } catch (IOException e) {
             return Optional.of("cannot resolve " + p + " (" + e.getMessage() + ")");
         }
-        boolean first = true;
         for (Path at = p; at != null; at = at.getParent()) {
             if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) continue;
-            String whose = at.equals(p) ? "it" : "its directory " + at;
+            boolean self = at.equals(p);
+            String whose = self ? "it" : "its directory " + at;
             try {
                 PosixFileAttributes a = Files.readAttributes(at, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 int uid = (Integer) Files.getAttribute(at, "unix:uid", LinkOption.NOFOLLOW_LINKS);
                 if (!owners.contains(uid)) {
                     return Optional.of(whose + " is owned by uid " + uid + " (" + a.owner().getName() + "), who could change "
-                            + (first ? "it" : "what is in it"));
+                            + (self ? "it" : "what is in it"));
                 }
                 Set<PosixFilePermission> mode = a.permissions();
                 boolean sticky = a.isDirectory() && (((Integer) Files.getAttribute(at, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 01000) != 0;
                 boolean groupWrites = mode.contains(PosixFilePermission.GROUP_WRITE);
                 boolean othersWrite = mode.contains(PosixFilePermission.OTHERS_WRITE);
-                if ((groupWrites || othersWrite) && !(sticky && !first)) {
+                if ((groupWrites || othersWrite) && !(sticky && !self)) {
                     return Optional.of(whose + " is writable by " + (groupWrites && othersWrite ? "group and others" : groupWrites ? "its group" : "others")
                             + " (mode " + String.format("%04o", ((Integer) Files.getAttribute(at, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 07777) + ")");
                 }
             } catch (IOException e) {
                 return Optional.of("cannot read the owner of " + at + " (" + e.getMessage() + ")");
             }
-            first = false;
         }
         return Optional.empty();
     }

@@ -54,6 +54,12 @@ class DirectoriesTest {
         Path inside = Files.createDirectories(theirs.resolve("store"));
         assertEquals(Optional.of("its directory " + theirs.toRealPath() + " is owned by uid 65534 (nobody), who could change what is in it"),
                 SafeOwnership.problem(inside, Set.of(0)));
+        // a store root is about to make in a directory writable by all but sticky (tmpfs's root, /tmp) is root's alone
+        Path sticky = Files.createDirectories(tmp.resolve("sticky"));
+        Files.setPosixFilePermissions(sticky, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        assertEquals(Optional.empty(), SafeOwnership.problem(sticky.resolve("store"), Set.of(0)));
+        assertEquals(Optional.of("it is writable by group and others (mode 1777)"), SafeOwnership.problem(sticky, Set.of(0)));
         // a symlink is judged by what it names
         Path link = Files.createSymbolicLink(tmp.resolve("mine/link"), theirs);
         assertTrue(SafeOwnership.problem(link, Set.of(0)).orElseThrow().startsWith("it is owned by uid 65534"));
