@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes every parser that reads what others send (Jazzer, coverage-guided), each for a bounded time: the
-# @FuzzTest(maxDuration) of each target, 15 s. Each starts from its committed seeds
+# @FuzzTest(maxDuration) of each target, 12 s. Each starts from its committed seeds
 # (src/test/resources/**/<Test>Inputs/<target>/) plus the corpus earlier runs grew (.cifuzz-corpus/, not committed).
 # A finding fails the run, and Jazzer writes the input beside the seeds as crash-<sha1>: fix the code and commit the
 # file, which every plain build then replays as a regression test. FUZZ_TARGETS="Class#method ..." picks targets.

@@ -23,7 +23,7 @@ import java.util.Optional;
  * build replays the committed seeds ({@code LoaderFormatsFuzzTestInputs/}); {@code scripts/fuzz.sh} fuzzes.
  */
 class LoaderFormatsFuzzTest {
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "12s")
     void packageJson(byte[] json) {
         PackageReader.Decoded d;
         try {
@@ -41,7 +41,7 @@ class LoaderFormatsFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "12s")
     void elf(byte[] object) {
         ElfFile elf;
         try {
@@ -59,7 +59,7 @@ class LoaderFormatsFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "12s")
     void btf(byte[] blob) {
         Btf btf;
         try {

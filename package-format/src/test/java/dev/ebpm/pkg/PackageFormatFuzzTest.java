@@ -20,7 +20,7 @@ class PackageFormatFuzzTest {
     /** Small, so a fuzzed header declaring a huge entry costs nothing. */
     private static final PackageArchive.Limits LIMITS = new PackageArchive.Limits(1 << 20, 1 << 19, 64);
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "12s")
     void manifest(byte[] json) {
         PackageManifest m;
         try {
@@ -35,7 +35,7 @@ class PackageFormatFuzzTest {
     }
 
     /** The fuzzer's bytes are the tar stream: gzip'd here, so mutations reach the tar reader and not only inflate. */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "12s")
     void archive(byte[] tar) throws IOException {
         UnpackedPackage p;
         try {

@@ -53,7 +53,7 @@ class HubRequestFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "12s")
     void request(byte[] raw) throws IOException {
         byte[] request = new String(raw, StandardCharsets.ISO_8859_1).replace("@TOKEN@", token).getBytes(StandardCharsets.ISO_8859_1);
         String answer = exchange(request);

@@ -30,7 +30,8 @@ public final class SafeOwnership {
         if (!UnixUser.current().isRoot()) return;
         List<Path> files = List.of(store, store.resolve("store.db"), store.resolve("store.db-wal"), store.resolve("store.db-shm"));
         for (Path p : files) {
-            problem(p, Set.of(ROOT)).ifPresent(why -> {
+            problem(p, Set.of(ROOT)).ifPresent(problem -> {
+                String why = p.equals(store) ? problem : p.getFileName() + " in it: " + problem;
                 throw new UnsafePathException("refusing the store " + store + " as root: " + why
                         + "; use root's own store (no EBPM_HOME, no --store: " + Directories.SYSTEM_STORE + "; sudo ebpm install NAME puts a package there)");
             });

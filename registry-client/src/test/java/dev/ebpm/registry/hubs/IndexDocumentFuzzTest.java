@@ -14,7 +14,7 @@ import java.util.Map;
  * replays the committed seeds ({@code IndexDocumentFuzzTestInputs/}); {@code scripts/fuzz.sh} fuzzes.
  */
 class IndexDocumentFuzzTest {
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "12s")
     void index(byte[] json) {
         Map<String, HubPackage> index;
         try {
