@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs every test (real kernel, real servers on loopback), then checks that the tests left
 # the checkout as they found it: builds, fixtures and signatures go to ignored or temporary directories, never over
-# tracked files (on a clean checkout, as CI's, `git status --porcelain` stays empty); last, builds the release and
-# installs its .deb (scripts/release.sh, scripts/release-check.sh).
+# tracked files (on a clean checkout, as CI's, `git status --porcelain` stays empty); then fuzzes each parser for a
+# bounded time (scripts/fuzz.sh; EBPM_FUZZ=0 skips it); last, builds the release and installs its .deb
+# (scripts/release.sh, scripts/release-check.sh).
 set -euo pipefail
 if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then exec sudo -E "$0" "$@"; fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,6 +18,7 @@ if [ "$before" != "$after" ]; then
   diff <(echo "$before") <(echo "$after") >&2 || true
   exit 1
 fi
+if [ "${EBPM_FUZZ:-1}" != 0 ]; then "$root/scripts/fuzz.sh"; fi
 # the release a user installs without Maven or a JDK: built, installed with dpkg, used with neither on the PATH
 "$root/scripts/release.sh"
 "$root/scripts/release-check.sh"

@@ -1,6 +1,8 @@
 package dev.ebpm.cli;
 
+import dev.ebpm.cli.output.Terminal;
 import dev.ebpm.cli.output.UserError;
+import dev.ebpm.pkg.FileErrors;
 import dev.ebpm.loader.BpfException;
 import picocli.CommandLine;
 
@@ -13,13 +15,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         System.out.flush();
         if (isBrokenPipe(e)) return 141; // `ebpm run x | head`: the reader left; exit quietly as cat does (128+SIGPIPE)
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
-            msg = "I/O error: " + msg;
-        } else if (!(e instanceof UserError) && !(e instanceof BpfException) && !isKnown(e)) {
-            msg = e.getClass().getSimpleName() + ": " + msg;
-        }
-        System.err.println("ebpm: error: " + msg.strip().replace("\n", " "));
+        System.err.println("ebpm: error: " + Terminal.escape(message(e).strip().replace("\n", " ")));
         boolean verbose = parsed != null && hasVerbose(parsed);
         if (e instanceof BpfException be && be.detail() != null && !be.detail().isBlank()) {
             if (verbose) System.err.println(be.detail());
@@ -30,6 +26,21 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         }
         if ("1".equals(System.getenv("EBPM_DEBUG"))) e.printStackTrace();
         return e instanceof UserError ue ? ue.exitCode() : 1;
+    }
+
+    /** The one line for {@code e}: never a Java exception class name (those are for EBPM_DEBUG=1). */
+    private static String message(Exception e) {
+        if (e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
+            java.io.IOException io = e instanceof java.io.UncheckedIOException u ? u.getCause() : (java.io.IOException) e;
+            String described = FileErrors.describe(io);
+            // new UncheckedIOException(e) repeats the cause as its message; one made with words adds what was being done
+            boolean context = e instanceof java.io.UncheckedIOException && e.getMessage() != null && !e.getMessage().equals(String.valueOf(io));
+            return context ? e.getMessage() + ": " + described : described;
+        }
+        if (e instanceof UserError || e instanceof BpfException || isKnown(e)) {
+            return e.getMessage() == null ? "failed without a message (EBPM_DEBUG=1 prints where)" : e.getMessage();
+        }
+        return "internal error: " + (e.getMessage() == null ? "no detail" : e.getMessage()) + " (a bug in ebpm; EBPM_DEBUG=1 prints where)";
     }
 
     private static boolean isBrokenPipe(Throwable e) {

@@ -127,7 +127,7 @@ public final class InstallWriter {
         } catch (SQLException e) {
             throw store.translate(e);
         } catch (IOException e) {
-            throw new StoreException("cannot write blobs for " + m.id() + " in " + store.root() + ": " + LocalStore.describe(e), e);
+            throw LocalStore.failed(store.root(), "cannot write blobs for " + m.id() + " in " + store.root(), e);
         }
     }
 

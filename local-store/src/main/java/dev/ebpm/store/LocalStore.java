@@ -1,6 +1,7 @@
 package dev.ebpm.store;
 
 import dev.ebpm.pkg.BlobDirectory;
+import dev.ebpm.pkg.FileErrors;
 import dev.ebpm.pkg.InvalidPackageException;
 import dev.ebpm.pkg.PackageKind;
 import dev.ebpm.pkg.PackageManifest;
@@ -10,10 +11,10 @@ import dev.ebpm.pkg.Version;
 import dev.ebpm.pkg.VersionRange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -75,9 +76,10 @@ public final class LocalStore implements AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new StoreException("cannot create store directory " + dir + ": " + describe(e), e);
+            throw failed(dir, "cannot create store directory " + dir, e);
         }
         checkWritable(dir);
+        ownerOnly(dbFile);
         Connection c;
         try {
             SQLiteConfig cfg = new SQLiteConfig();
@@ -131,7 +133,32 @@ public final class LocalStore implements AutoCloseable {
         } catch (SQLException e) {
             throw translate(root, database, e);
         } catch (IOException e) {
-            throw new StoreException("cannot create blob directories in " + root + ": " + describe(e), e);
+            throw failed(root, "cannot create blob directories in " + root, e);
+        }
+    }
+
+    /**
+     * store.db holds run arguments and the trust settings: only its owner reads it (0600; SQLite gives its -wal and -shm
+     * files the same mode). Made so before SQLite creates it, and tightened on a store made by an older ebpm.
+     */
+    private static void ownerOnly(Path dbFile) {
+        Set<PosixFilePermission> mode = PosixFilePermissions.fromString("rw-------");
+        try {
+            if (!Files.exists(dbFile)) {
+                try {
+                    Files.createFile(dbFile, PosixFilePermissions.asFileAttribute(mode));
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // another ebpm made it a moment ago, with the same mode
+                }
+            } else if (!Files.getPosixFilePermissions(dbFile).equals(mode)) {
+                try {
+                    Files.setPosixFilePermissions(dbFile, mode);
+                } catch (java.nio.file.FileSystemException notOwner) {
+                    // only its owner may change a file's mode: another user's store keeps the one it has
+                }
+            }
+        } catch (IOException e) {
+            throw failed(dbFile.getParent(), "cannot create store database " + dbFile, e);
         }
     }
 
@@ -148,6 +175,7 @@ public final class LocalStore implements AutoCloseable {
             Path probe = Files.createTempFile(dir, ".write-probe-", ".tmp");
             Files.delete(probe);
         } catch (IOException e) {
+            if (FileErrors.isDiskFull(e)) throw new StoreException(FileErrors.diskFull(dir), e);
             throw new StoreException("store directory " + dir + " is not writable (" + describe(e) + "); use --store or EBPM_HOME to pick another", e);
         }
     }
@@ -240,17 +268,29 @@ public final class LocalStore implements AutoCloseable {
                     + "); it was left untouched: move it aside to start a fresh store, blobs stay in " + root.resolve("blobs"), e);
             case 8 -> new StoreException("store database " + dbFile + " is read-only (" + msg + "); use --store or EBPM_HOME to pick a writable store", e);
             case 14 -> new StoreException("cannot open store database " + dbFile + " (" + msg + ")", e);
-            case 13 -> new StoreException("disk full while writing store " + root, e);
+            case 13 -> new StoreException(FileErrors.diskFull(root), e);
+            // a full disk shows as an I/O error when SQLite cannot grow its shared-memory (-shm) or journal file
+            case 10 -> lowOnSpace(root) ? new StoreException(FileErrors.diskFull(root), e) : new StoreException("store database " + dbFile + ": " + msg, e);
             default -> new StoreException("store database " + dbFile + ": " + msg, e);
         };
     }
 
     static String describe(IOException e) {
-        if (e instanceof AccessDeniedException) return "permission denied";
-        if (e instanceof FileSystemException fse && fse.getReason() != null) return fse.getReason();
-        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or directory";
-        if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file is in the way";
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return FileErrors.reason(e);
+    }
+
+    /** A file operation in the store that failed: {@code what} and why, or the disk-full message, one line. */
+    static StoreException failed(Path root, String what, IOException e) {
+        return new StoreException(FileErrors.isDiskFull(e) ? FileErrors.diskFull(root) : what + ": " + FileErrors.reason(e), e);
+    }
+
+    /** Less free space than SQLite grows a file by at once (32 KiB shared memory, a page of journal) and then some. */
+    private static boolean lowOnSpace(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace() < (1 << 20);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void closeQuietly() {

@@ -35,11 +35,28 @@ class LocalStoreTest {
             assertEquals(Migrations.LATEST, s.schemaVersion());
         }
         assertTrue(Files.isRegularFile(dir.resolve("store/store.db")));
+        // it holds run arguments and trust settings: its owner's alone
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("store/store.db"))));
         assertTrue(Files.isDirectory(dir.resolve("store/blobs/sha256")));
         assertTrue(Files.isDirectory(dir.resolve("store/tmp")));
         // re-open is a no-op migration
         try (LocalStore s = LocalStore.open(dir.resolve("store"))) {
             assertEquals(Migrations.LATEST, s.schemaVersion());
+        }
+    }
+
+    @Test
+    void aStoreMadeReadableByAnOlderEbpmIsTightenedOnOpen(@TempDir Path dir) throws Exception {
+        try (LocalStore s = LocalStore.open(dir)) {
+            install(s, "opensnoop", "1.0.0");
+        }
+        Files.setPosixFilePermissions(dir.resolve("store.db"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (LocalStore s = LocalStore.open(dir)) {
+            assertEquals(1, s.packages().list().size());
+            // SQLite gives the write-ahead log and shared memory the database's mode
+            for (String f : List.of("store.db", "store.db-wal", "store.db-shm")) {
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(f))), f);
+            }
         }
     }
 
@@ -219,15 +236,6 @@ class LocalStoreTest {
             s.config().set("hub.default", null);
             assertTrue(s.config().get("hub.default").isEmpty());
         }
-    }
-
-    @Test
-    void storeLocation() {
-        assertEquals(Path.of("/x/store"), StoreLocation.resolve(Path.of("/x/store"), Map.of("EBPM_HOME", "/y"), "/home/u"));
-        assertEquals(Path.of("/y"), StoreLocation.resolve(null, Map.of("EBPM_HOME", "/y", "XDG_DATA_HOME", "/d"), "/home/u"));
-        assertEquals(Path.of("/d/ebpm"), StoreLocation.resolve(null, Map.of("XDG_DATA_HOME", "/d"), "/home/u"));
-        assertEquals(Path.of("/home/u/.local/share/ebpm"), StoreLocation.resolve(null, Map.of("XDG_DATA_HOME", "rel"), "/home/u"));
-        assertEquals(Path.of("/home/u/.local/share/ebpm"), StoreLocation.resolve(null, Map.of(), "/home/u"));
     }
 
     @Test

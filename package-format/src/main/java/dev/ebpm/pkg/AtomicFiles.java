@@ -18,7 +18,13 @@ public final class AtomicFiles {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
-            Files.write(tmp, bytes);
+            try {
+                Files.write(tmp, bytes);
+            } catch (IOException e) {
+                // the temp file's write names no file: name the one being replaced
+                if (FileErrors.isDiskFull(e)) throw new java.nio.file.FileSystemException(target.toString(), null, e.getMessage());
+                throw e;
+            }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

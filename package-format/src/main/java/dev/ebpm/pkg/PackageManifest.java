@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -61,7 +60,10 @@ public record PackageManifest(
     private static final int MAX_BUILD_VALUE = 256;
     private static final Pattern KERNEL = Pattern.compile("\\d{1,3}\\.\\d{1,3}(\\.\\d{1,4})?");
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    /** ebpm.json nests three levels deep ("files" → path → digest); 10,000 files are about 60,000 values. */
+    static final JsonLimits LIMITS = new JsonLimits(16, 100_000, MAX_BYTES);
+
+    private static final ObjectMapper JSON = LIMITS.mapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -201,7 +203,7 @@ public record PackageManifest(
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InvalidPackageException(FILE_NAME + ": not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw new InvalidPackageException(FILE_NAME + ": not valid JSON: " + LIMITS.describe(e));
         } catch (IOException e) {
             throw new InvalidPackageException(FILE_NAME + ": unreadable: " + e.getMessage());
         }

@@ -33,4 +33,16 @@ class PackageNameTest {
         e = assertThrows(InvalidPackageException.class, () -> PackageName.parse("\u0430bc"));
         assertTrue(e.getMessage().contains("\\u0430"), "look-alike is shown escaped: " + e.getMessage());
     }
+
+    @Test
+    void namesThatDifferOnlyInSeparatorsOrCaseAreOneName() {
+        PackageName sigsnoop = PackageName.parse("sigsnoop");
+        assertEquals("sigsnoop", sigsnoop.canonical());
+        assertTrue(PackageName.parse("sig-snoop").sameNameAs(sigsnoop));
+        assertTrue(PackageName.parse("sig_snoop").sameNameAs(sigsnoop));
+        assertTrue(PackageName.parse("s-i_g-snoop").sameNameAs(sigsnoop));
+        assertEquals("sigsnoop", PackageName.canonical("Sig-Snoop"));
+        assertTrue(!PackageName.parse("sigsnoop2").sameNameAs(sigsnoop));
+        assertTrue(!PackageName.parse("sig-snoop").sameNameAs(PackageName.parse("sig-snoops")));
+    }
 }

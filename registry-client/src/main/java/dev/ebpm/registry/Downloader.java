@@ -1,6 +1,7 @@
 package dev.ebpm.registry;
 
 import dev.ebpm.pkg.BlobDirectory;
+import dev.ebpm.pkg.FileErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,12 +21,14 @@ public final class Downloader {
     public static final long DEFAULT_MAX_BYTES = (256L << 20) + (1 << 20);
 
     private final Http http;
+    private final Path dir;
     private final BlobDirectory cache;
     private final long maxBytes;
     private final TransferListener transfers;
 
     public Downloader(Http http, Path dir, long maxBytes, TransferListener transfers) {
         this.http = http;
+        this.dir = dir;
         this.cache = new BlobDirectory(dir);
         this.maxBytes = maxBytes;
         this.transfers = transfers;
@@ -106,7 +109,17 @@ public final class Downloader {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
+            if (FileErrors.isDiskFull(e)) throw new RegistryException(FileErrors.diskFull(dir), e);
             throw new RegistryException("download of " + url + ": cannot write the download cache: " + reason(e), e);
+        }
+    }
+
+    /** Drops a cached download that was refused after it arrived (not a valid package, not trusted): nothing refused is kept. */
+    public void discard(String sha256) {
+        try {
+            if (sha256 != null && dev.ebpm.pkg.Digests.isSha256Hex(sha256)) cache.delete(sha256);
+        } catch (IOException e) {
+            throw new RegistryException("cannot remove a refused download from " + dir + ": " + reason(e), e);
         }
     }
 
@@ -127,7 +140,7 @@ public final class Downloader {
     }
 
     private static String reason(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return FileErrors.reason(e);
     }
 
     private static String shortName(String url) {

@@ -23,33 +23,76 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * The one HTTP client of ebpm: every hub, registry and URL download goes through it (okhttp). Connect and read timeouts; GETs are retried (bounded, with backoff) on
- * 5xx and connection resets but not on timeouts or refused connections, so a dead hub costs one short timeout;
- * redirects are followed by hand, at most {@link Options#maxRedirects()}, never from https to http. In offline mode
- * every call throws {@link OfflineException} before touching the network.
+ * The one HTTP client of ebpm: every hub, registry and URL download goes through it (okhttp). Connect and read
+ * timeouts, a deadline for each whole request and a minimum rate for every body ({@link TransferGuard}), so no server
+ * can hold ebpm forever; GETs are retried (bounded, with backoff) on 5xx and connection resets but not on timeouts or
+ * refused connections, so a dead hub costs one short timeout; redirects are followed by hand, at most
+ * {@link Options#maxRedirects()}, never from https to http. In offline mode every call throws {@link OfflineException}
+ * before touching the network.
  */
 public final class Http {
-    /** Network behaviour; {@link #defaults()} is what the CLI uses. */
+    /** Seconds one request may take, head and body (default {@value #DEFAULT_DEADLINE_SECONDS}; 0: no deadline). */
+    public static final String DEADLINE_VARIABLE = "EBPM_HTTP_DEADLINE";
+    /** Bytes per second a body must average over each rate window (default {@value #DEFAULT_MIN_RATE}; 0: no minimum). */
+    public static final String MIN_RATE_VARIABLE = "EBPM_HTTP_MIN_RATE";
+    /** Room for the largest archive (257 MiB) at about 1 MiB/s. */
+    static final long DEFAULT_DEADLINE_SECONDS = 300;
+    /** Slower than 1 KiB/s for ten seconds is a stalled server, not a slow link. */
+    static final long DEFAULT_MIN_RATE = 1024;
+
+    /**
+     * Network behaviour; {@link #defaults()} is what the CLI uses, with {@link #fromEnvironment} applied.
+     *
+     * @param deadline          the most one request may take, from sending it to the last byte of the body (0: none)
+     * @param minBytesPerSecond a body arriving slower than this over a whole {@code rateWindow} is cut off (0: none)
+     */
     public record Options(Duration connectTimeout, Duration readTimeout, int attempts, Duration backoff, int maxRedirects,
-                          boolean offline) {
+                          boolean offline, Duration deadline, long minBytesPerSecond, Duration rateWindow) {
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(2), Duration.ofSeconds(20), 3, Duration.ofMillis(250), 5, false);
+            return new Options(Duration.ofSeconds(2), Duration.ofSeconds(20), 3, Duration.ofMillis(250), 5, false,
+                    Duration.ofSeconds(DEFAULT_DEADLINE_SECONDS), DEFAULT_MIN_RATE, Duration.ofSeconds(10));
+        }
+
+        /** {@link #defaults()} with {@value #DEADLINE_VARIABLE} and {@value #MIN_RATE_VARIABLE} from {@code env}. */
+        public static Options fromEnvironment(Map<String, String> env) {
+            Options d = defaults();
+            String deadline = env.get(DEADLINE_VARIABLE);
+            String rate = env.get(MIN_RATE_VARIABLE);
+            return d.limits(deadline == null || deadline.isBlank() ? d.deadline() : Duration.ofMillis(Math.round(number(DEADLINE_VARIABLE, deadline, "seconds") * 1000)),
+                    rate == null || rate.isBlank() ? d.minBytesPerSecond() : Math.round(number(MIN_RATE_VARIABLE, rate, "bytes per second")), d.rateWindow());
+        }
+
+        private static double number(String variable, String value, String unit) {
+            try {
+                double v = Double.parseDouble(value.strip());
+                if (v >= 0 && v < 1e12) return v;
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new RegistryException(variable + "=\"" + value + "\": expected a number of " + unit + " (0 turns the limit off)");
         }
 
         public Options offline(boolean off) {
-            return new Options(connectTimeout, readTimeout, attempts, backoff, maxRedirects, off);
+            return new Options(connectTimeout, readTimeout, attempts, backoff, maxRedirects, off, deadline, minBytesPerSecond, rateWindow);
         }
 
         public Options timeouts(Duration connect, Duration read) {
-            return new Options(connect, read, attempts, backoff, maxRedirects, offline);
+            return new Options(connect, read, attempts, backoff, maxRedirects, offline, deadline, minBytesPerSecond, rateWindow);
+        }
+
+        /** Another deadline per request and minimum body rate (over windows of {@code window}). */
+        public Options limits(Duration requestDeadline, long minRate, Duration window) {
+            return new Options(connectTimeout, readTimeout, attempts, backoff, maxRedirects, offline, requestDeadline, minRate, window);
         }
     }
 
     private final Options options;
+    private final TransferGuard guard;
     private volatile OkHttpClient client;
 
     public Http(Options options) {
         this.options = options;
+        this.guard = new TransferGuard(options);
     }
 
     public Options options() {
@@ -70,6 +113,8 @@ public final class Http {
                             .connectTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
                             .readTimeout(options.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
                             .writeTimeout(options.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                            .callTimeout(options.deadline().toMillis(), TimeUnit.MILLISECONDS)
+                            .addInterceptor(guard)
                             .dns(this::lookup)
                             .followRedirects(false)
                             .followSslRedirects(false)
@@ -150,18 +195,20 @@ public final class Http {
      * pooled one the server has meanwhile closed would fail it with nothing to retry.
      */
     public Response send(Request request) {
+        long start = System.nanoTime();
         try {
             OkHttpClient fresh = client().newBuilder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
                     .retryOnConnectionFailure(false).build();
             return fresh.newCall(request).execute();
         } catch (IOException e) {
-            throw unreachable(request, e);
+            throw unreachable(request, guard.explain(e, start));
         }
     }
 
     private Response withRetries(Request req) {
         long wait = options.backoff().toMillis();
         for (int attempt = 1; ; attempt++) {
+            long start = System.nanoTime();
             try {
                 Response r = client().newCall(req).execute();
                 if (r.code() >= 500 && attempt < options.attempts()) {
@@ -169,7 +216,8 @@ public final class Http {
                 } else {
                     return r;
                 }
-            } catch (IOException e) {
+            } catch (IOException caught) {
+                IOException e = guard.explain(caught, start);
                 if (!retryable(e) || attempt >= options.attempts()) throw unreachable(req, e);
                 // the other idle connections to this hub may be just as dead as the one that failed
                 client().connectionPool().evictAll();
@@ -190,7 +238,7 @@ public final class Http {
         if (e instanceof SocketTimeoutException) why = "timed out (" + e.getMessage() + ")";
         else if (e instanceof ConnectException) why = "connection refused";
         else if (e instanceof UnknownHostException) why = "unknown host " + e.getMessage();
-        else why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        else why = e.getMessage() == null ? "connection failed" : e.getMessage();
         return new RegistryException(req.method() + " " + req.url() + ": " + why, e);
     }
 
@@ -225,7 +273,7 @@ public final class Http {
             }
             return out.toByteArray();
         } catch (IOException e) {
-            throw new RegistryException(what + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw new RegistryException(what + ": " + (e.getMessage() == null ? "connection failed" : e.getMessage()), e);
         }
     }
 }

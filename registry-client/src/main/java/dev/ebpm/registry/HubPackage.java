@@ -3,6 +3,8 @@ package dev.ebpm.registry;
 import dev.ebpm.pkg.PackageName;
 import dev.ebpm.pkg.Version;
 import dev.ebpm.pkg.VersionRange;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +14,21 @@ public record HubPackage(PackageName name, String description, List<String> keyw
     public HubPackage {
         keywords = List.copyOf(keywords == null ? List.of() : keywords);
         versions = versions.stream().sorted(Comparator.comparing(HubVersion::version)).toList();
+    }
+
+    /**
+     * The package called {@code name} among what hub {@code hub} lists, whatever the spelling: names that differ only in
+     * case, '-' or '_' are one name ({@link PackageName#canonical()}). A hub listing two spellings of one name is not
+     * trusted to mean either: the lookup is refused rather than guessed.
+     */
+    public static Optional<HubPackage> lookup(Collection<HubPackage> packages, PackageName name, String hub) {
+        List<HubPackage> same = new ArrayList<>();
+        for (HubPackage p : packages) if (p.name().sameNameAs(name)) same.add(p);
+        if (same.size() > 1) {
+            throw new RegistryException("hub " + hub + " lists " + same.stream().map(p -> p.name().value()).sorted().toList()
+                    + ", which are one name (names that differ only in case, '-' or '_' are one name); refusing to choose between them");
+        }
+        return same.stream().findFirst();
     }
 
     /** The highest non-yanked version in {@code range}. */

@@ -159,4 +159,81 @@ class HubFaultTest {
         }
         assertNothingStored();
     }
+
+    /** Answers each request with {@code head} at once, then the body one byte every {@code pauseMillis}; counts requests. */
+    static ServerSocket tricklingServer(byte[] head, byte[] body, int pauseMillis, java.util.concurrent.atomic.AtomicInteger requests) throws IOException {
+        ServerSocket ss = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!ss.isClosed()) {
+                try (Socket s = ss.accept()) {
+                    requests.incrementAndGet();
+                    InputStream in = s.getInputStream();
+                    byte[] buf = new byte[8192];
+                    int n = 0;
+                    while (n < 4 || !new String(buf, 0, n, StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
+                        int r = in.read(buf, n, buf.length - n);
+                        if (r < 0) break;
+                        n += r;
+                    }
+                    OutputStream out = s.getOutputStream();
+                    out.write(head);
+                    out.flush();
+                    for (byte b : body) {
+                        out.write(b);
+                        out.flush();
+                        Thread.sleep(pauseMillis);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up, or the test ended
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return ss;
+    }
+
+    @Test
+    void aBodyTrickledBelowTheMinimumRateIsCutOffAndNothingIsKept() throws Exception {
+        byte[] head = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        Http.Options slowAllowed = FAST.timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)).limits(Duration.ofMinutes(1), 100, Duration.ofSeconds(1));
+        try (ServerSocket ss = tricklingServer(head, new byte[1000], 300, requests)) {
+            String url = "http://127.0.0.1:" + ss.getLocalPort() + "/blobs/sha256/" + "a".repeat(64);
+            RegistryException e = assertThrows(RegistryException.class, () -> downloader(slowAllowed).download(url, "a".repeat(64), 1000));
+            assertTrue(e.getMessage().matches("download of \\Q" + url + "\\E failed after \\d bytes of 1000 \\(stalled: \\d bytes in the last 1 s,"
+                    + " below the minimum of 100 bytes/s \\(EBPM_HTTP_MIN_RATE\\)\\); nothing was stored"), e.getMessage());
+            // the same for a small document read whole
+            try (Response r = new Http(slowAllowed).get(url, java.util.Map.of())) {
+                RegistryException e2 = assertThrows(RegistryException.class, () -> Http.readBounded(r, 1 << 20, "hub slow index"));
+                assertTrue(e2.getMessage().matches("hub slow index: stalled: \\d bytes in the last 1 s, below the minimum of 100 bytes/s \\(EBPM_HTTP_MIN_RATE\\)"),
+                        e2.getMessage());
+            }
+        }
+        assertNothingStored();
+    }
+
+    @Test
+    void aHeadTrickledPastTheDeadlineEndsTheRequestWithoutARetry() throws Exception {
+        byte[] head = "HTTP/1.1 200 OK\r\nX-Padding: abcdefghijklmnopqrstuvwxyz\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1);
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        Http.Options deadline = FAST.timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)).limits(Duration.ofSeconds(1), 0, Duration.ofSeconds(10));
+        try (ServerSocket ss = tricklingServer(new byte[0], head, 200, requests)) {
+            String url = "http://127.0.0.1:" + ss.getLocalPort() + "/index.json";
+            RegistryException e = assertThrows(RegistryException.class, () -> new Http(deadline).get(url, java.util.Map.of()).close());
+            assertEquals("GET " + url + ": not complete within the 1 s deadline (EBPM_HTTP_DEADLINE)", e.getMessage());
+            assertEquals(1, requests.get(), "a request past its deadline is not sent again");
+        }
+    }
+
+    @Test
+    void limitsComeFromTheEnvironment() {
+        Http.Options o = Http.Options.fromEnvironment(java.util.Map.of("EBPM_HTTP_DEADLINE", "7.5", "EBPM_HTTP_MIN_RATE", "0"));
+        assertEquals(Duration.ofMillis(7500), o.deadline());
+        assertEquals(0, o.minBytesPerSecond());
+        assertEquals(Duration.ofSeconds(300), Http.Options.fromEnvironment(java.util.Map.of()).deadline());
+        assertEquals(1024, Http.Options.fromEnvironment(java.util.Map.of()).minBytesPerSecond());
+        RegistryException e = assertThrows(RegistryException.class, () -> Http.Options.fromEnvironment(java.util.Map.of("EBPM_HTTP_DEADLINE", "soon")));
+        assertEquals("EBPM_HTTP_DEADLINE=\"soon\": expected a number of seconds (0 turns the limit off)", e.getMessage());
+    }
 }

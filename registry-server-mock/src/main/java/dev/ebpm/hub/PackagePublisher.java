@@ -114,12 +114,26 @@ final class PackagePublisher {
     }
 
     private void checkCanPublish(Publishers.Publisher who, PackageName pn, Version pv) {
+        String lookAlike = lookAlike(pn);
+        if (lookAlike != null) {
+            throw new HubException(409, "name_taken", "package name " + pn + " is taken: it is the same name as " + lookAlike
+                    + " (names that differ only in case, '-' or '_' are one name)");
+        }
         if (db.exists("SELECT 1 FROM packages WHERE name=?", pn.value()) && !publishers.owns(who, pn)) {
             throw new HubException(403, "forbidden", "package " + pn + " is owned by another publisher; " + who.name() + " may not publish it");
         }
         if (db.exists("SELECT 1 FROM versions WHERE package=? AND version=?", pn.value(), pv.toString())) {
             throw new HubException(409, "exists", pn + "@" + pv + " is already published; versions are immutable, publish a new version");
         }
+    }
+
+    /** Another spelling of {@code pn} this hub has already (see {@link PackageName#canonical()}), or null. */
+    private String lookAlike(PackageName pn) {
+        String canonical = pn.canonical();
+        for (String existing : db.all("SELECT name FROM packages", r -> r.getString(1))) {
+            if (!existing.equals(pn.value()) && PackageName.canonical(existing).equals(canonical)) return existing;
+        }
+        return null;
     }
 
     private HubException tooLarge(String what) {

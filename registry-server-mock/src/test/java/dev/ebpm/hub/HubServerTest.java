@@ -149,6 +149,22 @@ class HubServerTest {
     }
 
     @Test
+    void lookAlikeNamesAreRefused() throws Exception {
+        assertEquals(201, put("/api/v1/packages/sigsnoop/1.0.0", alice, archive("sigsnoop", "1.0.0", "{}")).statusCode());
+        for (String lookAlike : List.of("sig-snoop", "sig_snoop")) {
+            HttpResponse<byte[]> r = put("/api/v1/packages/" + lookAlike + "/1.0.0", bob, archive(lookAlike, "1.0.0", "{}"));
+            assertEquals(409, r.statusCode());
+            assertEquals("{\"code\":\"name_taken\",\"error\":\"package name " + lookAlike + " is taken: it is the same name as sigsnoop"
+                    + " (names that differ only in case, '-' or '_' are one name)\"}", new String(r.body(), StandardCharsets.UTF_8));
+            // the owner cannot make a second spelling either
+            assertEquals(409, put("/api/v1/packages/" + lookAlike + "/1.0.0", alice, archive(lookAlike, "1.0.0", "{}")).statusCode());
+        }
+        // refused before the body was stored: nothing of them is served
+        assertEquals(1, json(get("/index.json")).path("packages").size());
+        assertEquals(201, put("/api/v1/packages/sigsnoop2/1.0.0", bob, archive("sigsnoop2", "1.0.0", "{}")).statusCode());
+    }
+
+    @Test
     void packagesSurviveARestart() throws Exception {
         byte[] a = archive("opensnoop", "0.1.0", "{\"o\":1}");
         assertEquals(201, put("/api/v1/packages/opensnoop/0.1.0", alice, a).statusCode());

@@ -36,6 +36,8 @@ public final class ElfFile {
     private static final int EHDR_SIZE = 64;
     private static final int SHDR_SIZE = 64;
     private static final int SYM_SIZE = 24;
+    /** Largest zero-filled (SHT_NOBITS) section, as large as the largest BPF object ebpm reads. */
+    private static final long MAX_NOBITS = 64L << 20;
 
     private final byte[] data;
     private final ByteOrder order;
@@ -130,7 +132,7 @@ public final class ElfFile {
         if (shentsize != SHDR_SIZE) {
             throw new ElfException("bad ELF section header size " + shentsize + " at 0x3a (expected 64)");
         }
-        if (shoff < 0 || shoff + (long) shnum * SHDR_SIZE > n) {
+        if (shoff < 0 || shoff > n - (long) shnum * SHDR_SIZE) {
             throw new ElfException(String.format(
                     "truncated ELF: section header table at 0x%x (%d entries) past end of %d-byte file",
                     shoff, shnum, n));
@@ -159,8 +161,8 @@ public final class ElfFile {
             if (s.type() != SHT_SYMTAB) {
                 continue;
             }
-            if (s.link() >= shnum) {
-                throw new ElfException("bad ELF symbol table " + s.name() + ": string table index " + s.link());
+            if (s.link() < 0 || s.link() >= shnum) {
+                throw new ElfException("bad ELF symbol table " + s.name() + ": string table index " + Integer.toUnsignedString(s.link()));
             }
             byte[] strtab = sections.get(s.link()).contents();
             ByteBuffer sb = ByteBuffer.wrap(s.contents()).order(order);
@@ -182,12 +184,15 @@ public final class ElfFile {
         long off = r[3];
         long size = r[4];
         if (type == SHT_NOBITS) {
-            if (size > Integer.MAX_VALUE) {
-                throw new ElfException("ELF section " + index + " too large: " + size + " bytes");
+            // zeros the file does not hold: bounded like an object's own bytes, not by a number in a header
+            if (size < 0 || size > MAX_NOBITS) {
+                throw new ElfException("ELF section " + index + " declares " + Long.toUnsignedString(size) + " bytes of zeros, more than "
+                        + (MAX_NOBITS >> 20) + " MiB");
             }
             return new byte[(int) size];
         }
-        if (off < 0 || size < 0 || off + size > elf.length) {
+        // compared without adding, so a huge offset or size cannot wrap around
+        if (off < 0 || size < 0 || off > elf.length || size > elf.length - off) {
             throw new ElfException(String.format(
                     "truncated ELF: section %d at 0x%x (%d bytes) past end of %d-byte file",
                     index, off, size, elf.length));

@@ -49,6 +49,14 @@ public final class BtfLayouts {
         return TypeNames.layout(et);
     }
 
+    /**
+     * A data-section variable the object's BTF does not describe, from its C type name and the offset package.json gives.
+     */
+    public static Field variable(String section, String name, String type, int offset) {
+        if (type == null) throw new BpfException("variable '" + name + "' in " + section + " has no type");
+        return TypeNames.field(name, type, offset, "variable '" + name + "' in " + section, dev.ebpm.loader.skeleton.SkeletonLimits.MAX_SECTION_SIZE);
+    }
+
     static Field field(Btf btf, String name, int typeId, int offset) {
         String cName = btf.cName(typeId);
         BtfType t = btf.resolve(typeId);

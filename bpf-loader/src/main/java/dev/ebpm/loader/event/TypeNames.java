@@ -35,30 +35,42 @@ final class TypeNames {
 
     static EventLayout layout(EunomiaPackage.ExportType et) {
         List<Field> fields = new ArrayList<>();
-        int offset = 0;
+        long offset = 0;
         for (EunomiaPackage.Member m : et.members) {
-            Field f = field(m.name, m.type, m.offset != null ? m.offset : offset, et.name);
+            if (m.type == null) throw new BpfException("export type '" + et.name + "': member '" + m.name + "' has no type");
+            long at = m.offset != null ? m.offset : offset;
+            String where = "export type '" + et.name + "': member '" + m.name + "'";
+            if (at > EventLayout.MAX_SIZE) {
+                throw new BpfException(where + " starts at offset " + at + ", past the largest event of " + EventLayout.MAX_SIZE + " bytes");
+            }
+            Field f = field(m.name, m.type, (int) at, where, EventLayout.MAX_SIZE);
             if (m.size != null && m.size != f.size()) {
                 throw new BpfException("export type '" + et.name + "': member '" + m.name + "' is " + f.size()
                         + " bytes as " + m.type + " but the package says " + m.size);
             }
             fields.add(f);
-            offset = f.offset() + f.size();
+            offset = (long) f.offset() + f.size();
         }
-        int size = et.size != null ? et.size : offset;
-        return new EventLayout(et.name, size, fields);
+        long size = et.size != null ? et.size : offset;
+        if (size > EventLayout.MAX_SIZE) {
+            throw new BpfException("export type '" + et.name + "' is " + size + " bytes, more than the largest event of " + EventLayout.MAX_SIZE);
+        }
+        return new EventLayout(et.name, (int) size, fields);
     }
 
-    static Field field(String name, String type, int offset, String struct) {
+    /**
+     * The field a C type name describes, at {@code offset}; {@code where} names it in messages and an array larger than
+     * {@code maxBytes} is refused.
+     */
+    static Field field(String name, String type, int offset, String where, int maxBytes) {
         String t = type.trim().replaceAll("\\s+", " ").replace("volatile ", "").replace("const ", "");
         Matcher arr = ARRAY.matcher(t);
         if (arr.matches()) {
-            int n = Integer.parseInt(arr.group(2));
             String elem = arr.group(1);
-            if (elem.equals("char") || elem.equals("unsigned char") || elem.equals("signed char") || elem.equals("__u8") || elem.equals("u8")) {
-                return new Field(name, type, offset, n, Field.Kind.CHAR_ARRAY, false, n, null, Map.of(), 0, 0);
-            }
-            Field e = field(name, elem, 0, struct);
+            boolean chars = elem.equals("char") || elem.equals("unsigned char") || elem.equals("signed char") || elem.equals("__u8") || elem.equals("u8");
+            Field e = chars ? null : field(name, elem, 0, where, maxBytes);
+            int n = arrayLength(arr.group(2), chars ? 1 : e.size(), type, where, maxBytes);
+            if (chars) return new Field(name, type, offset, n, Field.Kind.CHAR_ARRAY, false, n, null, Map.of(), 0, 0);
             return new Field(name, type, offset, n * e.size(), Field.Kind.ARRAY, false, n, e, Map.of(), 0, 0);
         }
         if (t.equals("bool") || t.equals("_Bool")) return Field.scalar(name, type, offset, 1, Field.Kind.BOOL, false);
@@ -67,9 +79,18 @@ final class TypeNames {
         if (t.endsWith("*")) return Field.scalar(name, type, offset, 8, Field.Kind.POINTER, false);
         Object[] s = SCALARS.get(t);
         if (s == null) {
-            throw new BpfException("export type '" + struct + "': cannot decode member '" + name + "' of type '" + type
-                    + "' without BTF for the struct");
+            throw new BpfException(where + ": cannot decode type '" + type + "' without BTF for it");
         }
         return Field.scalar(name, type, offset, (Integer) s[0], Field.Kind.INT, (Boolean) s[1]);
+    }
+
+    /** {@code N} of {@code T[N]}, refused when the array would be larger than {@code maxBytes}. */
+    private static int arrayLength(String digits, int elementSize, String type, String where, int maxBytes) {
+        // ten digits or more cannot be under an int limit: refused before they are parsed
+        long n = digits.length() >= 10 ? Long.MAX_VALUE : Long.parseLong(digits);
+        if (n > maxBytes / Math.max(1, elementSize)) {
+            throw new BpfException(where + " of type " + type + " is larger than the limit of " + maxBytes + " bytes");
+        }
+        return (int) n;
     }
 }

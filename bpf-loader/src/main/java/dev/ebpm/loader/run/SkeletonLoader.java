@@ -122,14 +122,7 @@ final class SkeletonLoader {
         if (v.offset == null) {
             throw new BpfException(name + ": variable '" + v.name + "' has no offset and the object's BTF does not describe " + section);
         }
-        EunomiaPackage.ExportType one = new EunomiaPackage.ExportType();
-        EunomiaPackage.Member m = new EunomiaPackage.Member();
-        m.name = v.name;
-        m.type = v.type;
-        m.offset = v.offset;
-        one.name = section;
-        one.members.add(m);
-        return BtfLayouts.exportType(one, Optional.empty()).fields().get(0);
+        return BtfLayouts.variable(section, v.name, v.type, v.offset);
     }
 
     private void checkPrograms(BpfObject object) {

@@ -13,8 +13,9 @@ final class VariableWriter {
     private VariableWriter() {}
 
     static void write(ByteBuffer section, Field f, String value, String varName) {
-        if (f.offset() + f.size() > section.capacity()) {
-            throw new BpfException("variable '" + varName + "' at offset " + f.offset() + " lies outside its section");
+        if (f.offset() < 0 || (long) f.offset() + f.size() > section.capacity()) {
+            throw new BpfException("variable '" + varName + "' at offset " + f.offset() + " (" + f.size() + " bytes) lies outside its "
+                    + section.capacity() + "-byte section");
         }
         switch (f.kind()) {
             case BOOL -> {

@@ -1,9 +1,13 @@
 package dev.ebpm.loader.skeleton;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ebpm.loader.BpfException;
 import java.io.ByteArrayOutputStream;
 import java.util.Base64;
@@ -22,8 +26,21 @@ public final class PackageReader {
     public static final int MAX_OBJECT_SIZE = 64 << 20;
     private static final byte[] ELF_MAGIC = {0x7f, 'E', 'L', 'F'};
 
-    public static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Deeper than any package.json ecc or ebpm writes (about 8); a variable's JSON value gets the rest. */
+    static final int MAX_DEPTH = 32;
+    /** Tokens in one package.json: thousands in real ones; bounds the tree built before the counts are checked. */
+    static final long MAX_TOKENS = 200_000;
+
+    public static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH)
+                            .maxTokenCount(MAX_TOKENS)
+                            // the base64 of the largest object, compressed no worse than stored
+                            .maxStringLength(MAX_OBJECT_SIZE / 3 * 4 + (1 << 20))
+                            .build())
+                    .build())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .build();
 
     private PackageReader() {}
 
@@ -35,6 +52,7 @@ public final class PackageReader {
                     + (root.has("bpf_skel") ? " (this is a bare skeleton; its .bpf.o must sit next to it)" : ""));
         }
         EunomiaPackage pkg = bind(root, EunomiaPackage.class, origin);
+        SkeletonLimits.check(pkg, origin);
         if (pkg.meta == null || pkg.meta.bpfSkel == null) throw new BpfException(origin + ": no \"meta.bpf_skel\" section");
         if (pkg.bpfObject == null || pkg.bpfObject.isBlank()) throw new BpfException(origin + ": \"bpf_object\" is empty");
         byte[] compressed;
@@ -56,6 +74,7 @@ public final class PackageReader {
         JsonNode root = parseTree(skelJson, origin);
         EunomiaPackage pkg = new EunomiaPackage();
         pkg.meta = bind(root, EunomiaPackage.Meta.class, origin);
+        SkeletonLimits.check(pkg, origin);
         if (pkg.meta.bpfSkel == null) throw new BpfException(origin + ": no \"bpf_skel\" section");
         checkElf(elf, origin);
         return new Decoded(pkg, elf);
@@ -75,21 +94,55 @@ public final class PackageReader {
             JsonNode root = JSON.readTree(json);
             if (root == null || !root.isObject()) throw new BpfException(origin + ": expected a JSON object");
             return root;
+        } catch (StreamConstraintsException e) {
+            throw new BpfException(origin + ": " + constraint(e));
         } catch (JsonProcessingException e) {
-            throw new BpfException(origin + ": malformed JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            String what = e.getOriginalMessage().lines().findFirst().orElse("");
+            // an unclosed object's message goes on with where it started, in Jackson's own notation
+            int marker = what.indexOf(" (start marker at ");
+            throw new BpfException(origin + ": malformed JSON" + at + ": " + (marker >= 0 ? what.substring(0, marker) : what));
         } catch (java.io.IOException e) {
             throw new BpfException(origin + ": cannot read: " + e.getMessage());
         }
     }
 
+    /** Jackson names its own methods in these; say which limits this reader keeps instead. */
+    private static String constraint(StreamConstraintsException e) {
+        return "JSON past this reader's limits (at most " + MAX_DEPTH + " levels deep, " + MAX_TOKENS + " values, "
+                + JSON.getFactory().streamReadConstraints().getMaxStringLength() + "-character strings)";
+    }
+
     private static <T> T bind(JsonNode node, Class<T> type, String origin) {
         try {
             return JSON.treeToValue(node, type);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw new BpfException(origin + ": invalid field " + path(e) + ": expected " + expected(e.getTargetType()));
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw new BpfException(origin + ": invalid field " + path(e) + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
         } catch (JsonProcessingException e) {
-            String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException m ? m.getPathReference() : "";
-            throw new BpfException(origin + ": invalid field " + path.replace("dev.ebpm.loader.skeleton.", "") + ": " + e.getOriginalMessage());
+            throw new BpfException(origin + ": invalid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
         }
+    }
+
+    /** The JSON path of a field, as the file spells it: {@code meta.bpf_skel.progs[0].ifindex}. */
+    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
+            else if (r.getIndex() >= 0) b.append('[').append(r.getIndex()).append(']');
+        }
+        return b.length() == 0 ? "(top level)" : b.toString();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) return "another kind of value";
+        if (type == Integer.class || type == int.class) return "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+        if (type == Long.class || type == long.class) return "an integer";
+        if (type == Boolean.class || type == boolean.class) return "true or false";
+        if (type == String.class) return "a string";
+        if (java.util.Collection.class.isAssignableFrom(type)) return "a list";
+        return "an object";
     }
 
     private static byte[] inflate(byte[] compressed, String origin) {

@@ -75,11 +75,14 @@ public final class HubCommand implements Runnable {
         @Override
         public void run() {
             String fmt = "%-12s %-10s %-9s %s%n";
-            System.out.printf(fmt, "NAME", "TYPE", "PRIORITY", "URL");
+            java.util.List<HubDefinition> hubs;
             try (Session s = hub.session()) {
-                for (HubDefinition d : HubList.load(s).hubs()) {
-                    System.out.printf(fmt, d.name(), d.type(), d.priority(), d.location() + (d.builtIn() ? "  (built in)" : ""));
-                }
+                hubs = HubList.load(s).hubs();
+            }
+            // the header only once the list is read: a failure prints its one line and nothing else
+            System.out.printf(fmt, "NAME", "TYPE", "PRIORITY", "URL");
+            for (HubDefinition d : hubs) {
+                System.out.printf(fmt, d.name(), d.type(), d.priority(), d.location() + (d.builtIn() ? "  (built in)" : ""));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.ebpm.cli.hub;
 
+import dev.ebpm.cli.output.Terminal;
 import dev.ebpm.core.hub.Hubs;
 import dev.ebpm.registry.HubVersion;
 import java.io.PrintStream;
@@ -10,9 +11,9 @@ public final class RemoteInfoPrinter {
 
     public static void print(Hubs.RemoteInfo info, PrintStream out) {
         var p = info.pkg();
-        out.println(p.name() + " (hub " + info.hub() + ", " + info.location() + ")");
-        if (p.description() != null) out.println("  description: " + p.description());
-        if (!p.keywords().isEmpty()) out.println("  keywords:    " + String.join(", ", p.keywords()));
+        out.println(Terminal.escape(p.name() + " (hub " + info.hub() + ", " + info.location() + ")"));
+        if (p.description() != null) out.println("  description: " + Terminal.escape(p.description()));
+        if (!p.keywords().isEmpty()) out.println("  keywords:    " + Terminal.escape(String.join(", ", p.keywords())));
         p.current().ifPresent(v -> out.println("  current:     " + v.version()));
         out.println("  versions:");
         for (HubVersion v : p.versions()) {

@@ -1,5 +1,6 @@
 package dev.ebpm.cli.hub;
 
+import dev.ebpm.cli.output.Terminal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -54,7 +55,7 @@ public final class SearchCommand implements Runnable {
         for (HubResolver.SearchHit h : hits) {
             String v = h.pkg().current().map(HubVersion::version).map(Object::toString).orElse("-");
             String d = h.pkg().description() == null ? "" : h.pkg().description().lines().findFirst().orElse("");
-            System.out.printf(fmt, h.pkg().name(), v, h.hub(), d.length() > 60 ? d.substring(0, 57) + "..." : d);
+            System.out.printf(fmt, h.pkg().name(), v, h.hub(), Terminal.escape(d.length() > 60 ? d.substring(0, 57) + "..." : d));
         }
     }
 }

@@ -1,20 +1,20 @@
 package dev.ebpm.cli.options;
 
 import dev.ebpm.cli.output.Terminal;
+import dev.ebpm.core.session.Directories;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.session.Settings;
-import dev.ebpm.store.StoreLocation;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** {@code --store PATH}, shared by every command that touches the local store; opens the command's one session. */
 public final class StoreOptions {
     @Option(names = "--store", paramLabel = "PATH",
-            description = "Local store directory (default: $EBPM_HOME, else $XDG_DATA_HOME/ebpm, else ~/.local/share/ebpm).")
+            description = "Local store directory (default: $EBPM_HOME, else for root /var/lib/ebpm, else $XDG_DATA_HOME/ebpm, else ~/.local/share/ebpm).")
     Path store;
 
     public Path root() {
-        return StoreLocation.resolve(store);
+        return Directories.store(store);
     }
 
     /** The settings a command runs with: this store, the CLI's reporter, progress unless {@code quiet}. */

@@ -1,5 +1,6 @@
 package dev.ebpm.cli.run;
 
+import dev.ebpm.cli.output.Terminal;
 import dev.ebpm.cli.output.UserError;
 import dev.ebpm.cli.run.RunnerCommand;
 import dev.ebpm.core.run.ForegroundRun;
@@ -129,7 +130,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         List<String> rest = takeRunnerFlags(programArgs, args);
         if (help || rest.contains("--help") || rest.contains("-h")) {
             var doc = located.bpf().pkg().meta.bpfSkel.doc;
-            System.out.print(args.usage(doc == null ? null : doc.brief != null ? doc.brief : doc.description));
+            System.out.print(Terminal.escape(args.usage(doc == null ? null : doc.brief != null ? doc.brief : doc.description)));
             return null;
         }
         Map<String, String> variables = args.parse(rest);

@@ -2,6 +2,7 @@ package dev.ebpm.cli.store;
 
 import dev.ebpm.cli.options.RegistryFlags;
 import dev.ebpm.cli.options.StoreOptions;
+import dev.ebpm.cli.output.Terminal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ebpm.pkg.PackageManifest;
 import dev.ebpm.core.hub.Hubs;
@@ -121,11 +122,11 @@ public final class InfoCommand implements Callable<Integer> {
     }
 
     private static void print(String title, List<List<String>> fields, PackageManifest m) {
-        System.out.println(title);
+        System.out.println(Terminal.escape(title));
         StringBuilder b = new StringBuilder();
         for (List<String> f : fields) b.append(String.format("  %-13s%s%n", f.get(0), f.get(1)));
         b.append("  files:\n");
-        System.out.print(b);
+        System.out.print(Terminal.escape(b.toString()));
         List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<String, PackageManifest.FileEntry> f : m.files().entrySet()) {
             rows.add(List.of("    sha256:" + f.getValue().sha256(), Long.toString(f.getValue().size()), f.getKey()));

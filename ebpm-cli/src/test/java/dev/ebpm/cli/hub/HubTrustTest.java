@@ -47,6 +47,8 @@ class HubTrustTest {
     HttpServer proxy;
     /** Path → body the proxy serves instead of the hub's. */
     final Map<String, byte[]> replace = new ConcurrentHashMap<>();
+    /** Paths whose body the proxy sends one byte every two seconds: a stalled or hostile hub. */
+    final java.util.Set<String> trickle = ConcurrentHashMap.newKeySet();
     /** What the proxy last relayed, by path. */
     final Map<String, byte[]> seen = new ConcurrentHashMap<>();
     String token;
@@ -82,9 +84,27 @@ class HubTrustTest {
                 if (status == 200) seen.put(path, body);
             }
             ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-            if (body.length > 0) ex.getResponseBody().write(body);
+            if (trickle.contains(path)) {
+                try {
+                    for (byte b : body) {
+                        ex.getResponseBody().write(b);
+                        ex.getResponseBody().flush();
+                        Thread.sleep(2000);
+                    }
+                } catch (InterruptedException | java.io.IOException gaveUp) {
+                    // the client hung up, or the test ended
+                }
+            } else if (body.length > 0) {
+                ex.getResponseBody().write(body);
+            }
             ex.close();
         });
+        // a trickled answer must not hold up the others
+        proxy.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "test-proxy");
+            t.setDaemon(true);
+            return t;
+        }));
         proxy.start();
         url = "http://127.0.0.1:" + proxy.getAddress().getPort() + "/";
     }
@@ -281,5 +301,82 @@ class HubTrustTest {
         Run allowed = ebpm("c", "run", "--allow-unsigned", "tracedemo");
         assertTrue(allowed.err().startsWith("ebpm: warning: running tracedemo@1.0.0 UNSIGNED (--allow-unsigned): nothing vouches for where it came from\n"),
                 allowed.err());
+    }
+
+    /** ebpm as its own process, for what only the environment sets (the transfer limits). */
+    Run ebpmWithEnvironment(Map<String, String> env, String store, String... args) throws Exception {
+        CliProcess.Result r = CliProcess.run(env, java.time.Duration.ofSeconds(90), InProcess.withStore(tmp.resolve(store).toString(), args));
+        return new Run(r.exitCode(), r.stdout(), r.stderr());
+    }
+
+    /** Files under the store a download in flight leaves (BlobDirectory temp files are NAME.part). */
+    long partFiles(String store) throws Exception {
+        try (Stream<Path> s = Files.walk(tmp.resolve(store))) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".part")).count();
+        }
+    }
+
+    @Test
+    void aHubTricklingItsIndexFailsTheInstallAtTheDeadline() throws Exception {
+        client("c");
+        assertEquals(0, publish("1.0.0").code());
+        trickle.add("/index.json");
+        Run r = ebpmWithEnvironment(Map.of("EBPM_HTTP_DEADLINE", "4"), "c", "install", "tracedemo", "--allow-unsigned");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("ebpm: error: no package tracedemo on hub h (h: hub h index: not complete within the 4 s deadline (EBPM_HTTP_DEADLINE))", r.error());
+        assertEquals(0, partFiles("c"));
+        assertNothingInstalled("c");
+    }
+
+    @Test
+    void aHubTricklingAnArchiveFailsTheInstallBelowTheMinimumRateAndKeepsNothing() throws Exception {
+        client("c");
+        assertEquals(0, publish("1.0.0").code());
+        String sha = JSON.readTree(hub.snapshot().index().json()).at("/packages/0/versions/0/sha256").asText();
+        long size = Files.size(hub.blob(sha).orElseThrow());
+        trickle.add("/blobs/sha256/" + sha);
+        // the default deadline (300 s) is far; the minimum rate (1024 bytes/s over 10 s) ends it
+        Run r = ebpmWithEnvironment(Map.of(), "c", "install", "tracedemo", "--allow-unsigned");
+        assertEquals(1, r.code(), r.err());
+        String blobUrl = url + "blobs/sha256/" + sha;
+        assertTrue(r.error().matches("ebpm: error: download of \\Q" + blobUrl + "\\E failed after \\d bytes of " + size
+                + " \\(stalled: \\d bytes in the last 1\\d s, below the minimum of 1024 bytes/s \\(EBPM_HTTP_MIN_RATE\\)\\); nothing was stored"), r.error());
+        assertEquals(0, partFiles("c"), "no temp file of the download is left");
+        assertNothingInstalled("c");
+        assertTrue(Files.notExists(tmp.resolve("c").resolve("ebpm.lock")), "nothing was pinned");
+    }
+
+    @Test
+    void aRefusedInstallPinsNothingAndKeepsNoRefusedArchive() throws Exception {
+        client("c");
+        assertEquals(0, publish("1.0.0").code());
+        ok("c", "install", "tracedemo", "--allow-unsigned");
+        Path lock = tmp.resolve("c").resolve("ebpm.lock");
+        String pinned = Files.readString(lock);
+        assertTrue(pinned.contains("\"version\" : \"1.0.0\""), pinned);
+        assertEquals(0, publish("1.1.0").code());
+        refused("c", "package tracedemo@1.1.0 is not signed; refused, nothing was installed (to install it anyway, unverified: --allow-unsigned)",
+                "install", "tracedemo@1.1.0");
+        assertEquals(pinned, Files.readString(lock), "ebpm.lock still pins what is installed, not what was refused");
+        // the refused archive went with the refusal; the accepted one stays cached until gc (the store holds its own copy)
+        Path downloads = tmp.resolve("c/cache/downloads/blobs/sha256");
+        String refusedSha = JSON.readTree(hub.snapshot().index().json()).at("/packages/0/versions/1/sha256").asText();
+        String acceptedSha = JSON.readTree(hub.snapshot().index().json()).at("/packages/0/versions/0/sha256").asText();
+        assertTrue(Files.notExists(downloads.resolve(refusedSha.substring(0, 2)).resolve(refusedSha)));
+        assertTrue(Files.exists(downloads.resolve(acceptedSha.substring(0, 2)).resolve(acceptedSha)));
+        // what gc takes from the download cache: an installed archive, an invalid one, a stale temp file
+        Path junk = downloads.resolve("ab").resolve("ab" + "0".repeat(62));
+        Files.createDirectories(junk.getParent());
+        Files.writeString(junk, "not an archive");
+        Path stale = Files.createDirectories(tmp.resolve("c/cache/downloads/tmp")).resolve("blob-1.part");
+        Files.writeString(stale, "half");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(Instant.now().minus(1, ChronoUnit.HOURS)));
+        Run gc = ok("c", "gc");
+        assertTrue(gc.out().startsWith("deleted 2 unreferenced blobs ("), gc.out());
+        assertTrue(gc.out().endsWith(" and 1 temp files\n"), gc.out());
+        try (Stream<Path> left = Files.walk(tmp.resolve("c/cache/downloads"))) {
+            assertEquals(0, left.filter(Files::isRegularFile).count());
+        }
+        assertTrue(ok("c", "list").out().contains("tracedemo  *1.0.0"), "the installed package is untouched");
     }
 }

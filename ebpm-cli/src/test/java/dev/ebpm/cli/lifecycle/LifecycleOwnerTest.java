@@ -72,6 +72,8 @@ class LifecycleOwnerTest {
         assertEquals(1, p.exitValue(), out);
         assertTrue(out.contains("ebpm: error: run " + id + " belongs to uid 0"), out);
         assertTrue(standIns.get(0).isAlive(), "the run was left alone");
+        // root trusts only a store no other user can change (SafeOwnership): the store is made root's alone again
+        closeToOthers(store);
         CliProcess.Result logs = Lifecycle.ebpm("logs", "--store", store.toString(), id);
         assertEquals(0, logs.exitCode(), "root reads any run's log: " + logs.stderr());
         assertFalse(logs.stderr().contains("belongs"));
@@ -82,6 +84,15 @@ class LifecycleOwnerTest {
         try (var s = Files.list(dir)) {
             for (Path f : (Iterable<Path>) s::iterator) {
                 if (Files.isRegularFile(f)) Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-rw-rw-"));
+            }
+        }
+    }
+
+    private static void closeToOthers(Path dir) throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        try (var s = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) s::iterator) {
+                if (Files.isRegularFile(f)) Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
             }
         }
     }

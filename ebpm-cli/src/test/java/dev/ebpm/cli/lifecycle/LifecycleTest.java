@@ -74,6 +74,10 @@ class LifecycleTest {
         JsonNode s = run(ps, sig);
         JsonNode b = run(ps, boot);
         assertEquals("running", s.get("state").asText());
+        // a run's arguments and events are its owner's alone, as is the store that records them
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(RunDirectory.of(store, sig).dir())));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve("store.db"))));
         assertEquals("sigsnoop", s.get("package").asText());
         assertEquals("1.0.0", s.get("version").asText());
         assertEquals(6, s.get("programs").asInt());

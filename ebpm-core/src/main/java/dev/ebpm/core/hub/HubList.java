@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ebpm.core.session.SafeOwnership;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.trust.BuiltinKeys;
 import dev.ebpm.registry.HubDefinition;
@@ -70,6 +71,7 @@ public final class HubList {
         List<HubDefinition> all = new ArrayList<>();
         Optional<java.nio.file.Path> examples = session.settings().examplesDir();
         if (examples.isPresent() && !removedBuiltIns.contains(EXAMPLES)) {
+            SafeOwnership.checkInstallationFile(examples.get(), "the embedded examples", "-Debpm.examples or EBPM_EXAMPLES");
             all.add(new HubDefinition(EXAMPLES, examples.get().toString(), DirectoryHub.TYPE, 0, true, false));
         }
         if (!removedBuiltIns.contains(EUNOMIA)) {

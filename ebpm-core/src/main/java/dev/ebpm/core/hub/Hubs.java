@@ -80,6 +80,19 @@ public final class Hubs {
         return r.hub().fetch(r.pkg(), r.version());
     }
 
+    /**
+     * Runs the caller's check of a fetched package (its trust decision); a package the check refuses is dropped from the
+     * download cache at once, so no refused archive is kept to be found later.
+     */
+    public <T> T refusing(FetchedPackage f, java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (RuntimeException e) {
+            context.downloader().discard(f.sha256());
+            throw e;
+        }
+    }
+
     /** Records in ebpm.lock what was fetched and accepted (unless locked: then the lockfile is the law, not a record). */
     public void lock(FetchedPackage f) {
         if (session.settings().locked()) return;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebpm.pkg.Digests;
+import dev.ebpm.pkg.JsonLimits;
 import dev.ebpm.pkg.PackageName;
 import dev.ebpm.pkg.Version;
 import dev.ebpm.registry.RegistryException;
@@ -25,7 +26,9 @@ import java.util.TreeMap;
  */
 public final class Lockfile {
     public static final String FILE_NAME = "ebpm.lock";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A lockfile nests three levels deep; a million values is a thousand times more packages than anyone locks. */
+    private static final JsonLimits LIMITS = new JsonLimits(16, 1_000_000, 1 << 16);
+    private static final ObjectMapper JSON = LIMITS.mapper().build();
 
     /** One pinned package. {@code sha256} is the archive's (the entry file's for static and directory hubs). */
     public record Entry(PackageName name, Version version, String sha256, String hub) {}
@@ -68,8 +71,10 @@ public final class Lockfile {
                 l.pins.put(pin.reference(), pin);
             }
             return l;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new RegistryException(file + ": not valid JSON: " + LIMITS.describe(e));
         } catch (IOException e) {
-            throw new RegistryException(file + ": " + e.getMessage());
+            throw new RegistryException(file + ": cannot read: " + e.getMessage());
         } catch (dev.ebpm.pkg.InvalidPackageException e) {
             throw new RegistryException(file + ": " + e.getMessage());
         }

@@ -76,16 +76,17 @@ public final class Installer {
         Hubs hubs = new Hubs(session, keys);
         FetchedPackage f = hubs.fetch(spec);
         boolean allowUnsigned = request.allowUnsigned() || hubs.allowsUnsigned(f.hub());
-        SignatureRecord sig;
-        if (f.origin() != null) {
+        SignatureRecord sig = hubs.refusing(f, () -> {
+            if (f.origin() == null) {
+                return trust().decide(f.hub(), "hub " + f.hub(), f.signature(), f.pkg(), allowUnsigned, TrustPolicy.Action.INSTALL);
+            }
             // from a registry hub: its signature referrers, or for a foreign format the digest ebpm.lock pins
             String pinned = Lockfile.load(hubs.lockfile()).find(f.manifest().name())
                     .filter(e -> e.hub().equals(f.hub()) && e.sha256().equals(f.sha256())).map(e -> "sha256:" + e.sha256()).orElse(null);
-            sig = new References(session, keys).trust(f, f.hub(), "hub " + f.hub(), pinned, allowUnsigned, TrustPolicy.Action.INSTALL);
+            SignatureRecord s = new References(session, keys).trust(f, f.hub(), "hub " + f.hub(), pinned, allowUnsigned, TrustPolicy.Action.INSTALL);
             for (String note : f.origin().notes()) session.note(note);
-        } else {
-            sig = trust().decide(f.hub(), "hub " + f.hub(), f.signature(), f.pkg(), allowUnsigned, TrustPolicy.Action.INSTALL);
-        }
+            return s;
+        });
         InstallResult r = References.install(session.store(), f, InstallSource.hub(f.hub()), sig);
         hubs.lock(f);
         return r;

@@ -25,6 +25,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -138,16 +139,39 @@ public final class Inventory {
     /** How old a download's temp file must be before gc takes it for one a killed ebpm left (a live download writes on). */
     private static final java.time.Duration STALE_DOWNLOAD = java.time.Duration.ofMinutes(10);
 
-    /** Unreferenced blobs and temp files of the store, and what killed downloads left in the download cache. */
+    /**
+     * Unreferenced blobs and temp files of the store; in the download cache, what killed downloads left (temp files
+     * older than {@link #STALE_DOWNLOAD}), archives the store holds itself once installed, and refused archives: any
+     * that is not a valid package. (An archive refused by the trust policy is dropped when it is refused.)
+     */
     public GcReport gc() {
-        GcReport store = session.store().maintenance().gc();
-        int downloads;
+        LocalStore store = session.store();
+        GcReport storeReport = store.maintenance().gc();
+        Path dir = session.storeRoot().resolve("cache").resolve("downloads");
+        BlobDirectory downloads = new BlobDirectory(dir);
+        int temps;
+        int archives = 0;
+        long bytes = 0;
         try {
-            downloads = new BlobDirectory(session.storeRoot().resolve("cache").resolve("downloads"))
-                    .deleteTempFiles(java.time.Instant.now().minus(STALE_DOWNLOAD));
+            temps = downloads.deleteTempFiles(java.time.Instant.now().minus(STALE_DOWNLOAD));
+            for (String sha : downloads.list()) {
+                if (store.packages().findByArchive(sha).isPresent() || !validPackage(downloads.path(sha))) {
+                    bytes += downloads.delete(sha);
+                    archives++;
+                }
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot clean the download cache in " + session.storeRoot().resolve("cache"), e);
+            throw new UncheckedIOException("cannot clean the download cache in " + dir, e);
         }
-        return new GcReport(store.blobsDeleted(), store.bytesFreed(), store.tempFilesDeleted() + downloads);
+        return new GcReport(storeReport.blobsDeleted() + archives, storeReport.bytesFreed() + bytes, storeReport.tempFilesDeleted() + temps);
+    }
+
+    private static boolean validPackage(Path archive) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(archive)) {
+            PackageArchive.unpack(in);
+            return true;
+        } catch (dev.ebpm.pkg.InvalidPackageException e) {
+            return false;
+        }
     }
 }

@@ -46,8 +46,8 @@ public final class Updater {
             PackageSpec spec = PackageSpec.parse(n);
             if (!(spec instanceof PackageSpec.Named named)) throw new SpecException("update takes package names, not " + spec.form() + " (\"" + n + "\")");
             FetchedPackage f = hubs.fetch(named);
-            new PackageTrust(keys.ring(), session::warn).decide(f.hub(), "hub " + f.hub(), f.signature(), f.pkg(),
-                    hubs.allowsUnsigned(f.hub()), TrustPolicy.Action.INSTALL);
+            hubs.refusing(f, () -> new PackageTrust(keys.ring(), session::warn).decide(f.hub(), "hub " + f.hub(), f.signature(), f.pkg(),
+                    hubs.allowsUnsigned(f.hub()), TrustPolicy.Action.INSTALL));
             hubs.lock(f);
             moves.add(new Move(n, before, f.manifest().version()));
         }

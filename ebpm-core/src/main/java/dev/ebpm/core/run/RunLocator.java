@@ -87,8 +87,8 @@ public final class RunLocator {
         Verifier.warmUp();
         Hubs hubs = new Hubs(session, keys);
         FetchedPackage f = hubs.fetch(spec);
-        new PackageTrust(keys.ring(), session::warn).decide(f.hub(), "hub " + f.hub(), f.signature(), f.pkg(),
-                allowUnsigned || hubs.allowsUnsigned(f.hub()), TrustPolicy.Action.RUN);
+        hubs.refusing(f, () -> new PackageTrust(keys.ring(), session::warn).decide(f.hub(), "hub " + f.hub(), f.signature(), f.pkg(),
+                allowUnsigned || hubs.allowsUnsigned(f.hub()), TrustPolicy.Action.RUN));
         String origin = f.manifest().id() + " from hub " + f.hub();
         return entry(f.pkg(), origin);
     }

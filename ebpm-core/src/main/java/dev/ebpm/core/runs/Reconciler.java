@@ -88,7 +88,7 @@ public final class Reconciler {
     }
 
     public static int currentUid() {
-        return (int) new com.sun.security.auth.module.UnixSystem().getUid();
+        return dev.ebpm.core.session.UnixUser.current().uid();
     }
 
     /** Refuses to act on another user's run, unless root. */

@@ -14,10 +14,34 @@ import java.util.function.UnaryOperator;
  *       {@code $EBPM_CACHE_DIR}, else {@code /var/cache/ebpm} for root, else {@code $XDG_CACHE_HOME/ebpm}, else
  *       {@code ~/.cache/ebpm}).</li>
  * </ul>
+ * and, through {@link #store(Path)}, the store (database, blobs, downloads, keys and runs):
+ * <ol>
+ *   <li>{@code --store PATH}, else {@code $EBPM_HOME};</li>
+ *   <li>for root, the system store {@value #SYSTEM_STORE}: never a user's directory, whatever {@code $HOME} or
+ *       {@code $XDG_DATA_HOME} say under {@code sudo} (a store root uses must be root's: {@link SafeOwnership});</li>
+ *   <li>else {@code $XDG_DATA_HOME/ebpm} (absolute values only, as the XDG spec says), else {@code ~/.local/share/ebpm}.</li>
+ * </ol>
  * XDG values that are not absolute paths are ignored, as the XDG spec says; root ignores them altogether, so that
  * {@code sudo -E} never writes into the invoking user's directories.
  */
 public record Directories(Path config, Path cache) {
+    /** Root's store, like apt's and dpkg's state under /var/lib. */
+    public static final String SYSTEM_STORE = "/var/lib/ebpm";
+
+    /** The store for this process: {@code explicit} (--store) or the rule above. */
+    public static Path store(Path explicit) {
+        return store(explicit, System.getenv(), System.getProperty("user.home"), isRoot());
+    }
+
+    static Path store(Path explicit, Map<String, String> env, String home, boolean root) {
+        if (explicit != null) return explicit.toAbsolutePath();
+        String ebpmHome = env.get("EBPM_HOME");
+        if (ebpmHome != null && !ebpmHome.isBlank()) return Path.of(ebpmHome).toAbsolutePath();
+        if (root) return Path.of(SYSTEM_STORE);
+        String xdg = env.get("XDG_DATA_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) return Path.of(xdg, "ebpm");
+        return Path.of(home, ".local", "share", "ebpm");
+    }
 
     /** The directories for this process: its user, environment and {@code ebpm.*.dir} properties. */
     public static Directories fromEnvironment() {
@@ -39,6 +63,6 @@ public record Directories(Path config, Path cache) {
     }
 
     private static boolean isRoot() {
-        return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+        return UnixUser.current().isRoot();
     }
 }

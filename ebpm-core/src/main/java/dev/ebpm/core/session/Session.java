@@ -36,9 +36,12 @@ public final class Session implements AutoCloseable {
         return settings.offline();
     }
 
-    /** The store, created if there is none yet; opened once per session. */
+    /** The store, created if there is none yet; opened once per session (for root, only a store no other user can change). */
     public synchronized LocalStore store() {
-        if (store == null) store = LocalStore.open(settings.storeRoot());
+        if (store == null) {
+            SafeOwnership.checkStore(settings.storeRoot());
+            store = LocalStore.open(settings.storeRoot());
+        }
         return store;
     }
 
@@ -53,7 +56,7 @@ public final class Session implements AutoCloseable {
 
     /** The session's HTTP client (offline when the settings say so: every call then fails before touching the network). */
     public synchronized Http http() {
-        if (http == null) http = new Http(Http.Options.defaults().offline(settings.offline()));
+        if (http == null) http = new Http(Http.Options.fromEnvironment(System.getenv()).offline(settings.offline()));
         return http;
     }
 

@@ -1,6 +1,7 @@
 package dev.ebpm.core.trust;
 
 import dev.ebpm.core.session.Settings;
+import dev.ebpm.core.session.SafeOwnership;
 import dev.ebpm.pkg.trust.Fingerprint;
 import dev.ebpm.pkg.trust.KeyRing;
 import dev.ebpm.pkg.trust.PublicKey;
@@ -55,6 +56,7 @@ public final class BuiltinKeys {
         List<Entry> out = new ArrayList<>();
         if (file.isPresent() && Files.isRegularFile(file.get())) {
             Path f = file.get();
+            SafeOwnership.checkInstallationFile(f, "the built-in keys file", "-Debpm.trust.builtin or EBPM_BUILTIN_KEYS");
             try {
                 for (String line : Files.readAllLines(f)) {
                     String l = line.strip();
@@ -69,6 +71,7 @@ public final class BuiltinKeys {
         }
         Path examples = examplesPublicKey();
         if (Files.isRegularFile(examples)) {
+            SafeOwnership.checkInstallationFile(examples, "the examples key", "EBPM_CONFIG_DIR");
             try {
                 out.add(new Entry(EXAMPLES_HUB, PublicKey.parse(Files.readString(examples).strip())));
             } catch (IOException | TrustException e) {

@@ -103,8 +103,14 @@ public final class Keys {
         Path secret = secretFile(name);
         if (Files.exists(secret)) throw new TrustException("key " + name + " already exists: " + secret);
         SecretKey k = SecretKey.generate(name);
-        SecretKeyFile.write(k, passphraseOrNull, secret);
-        Files.writeString(publicFile(name), k.publicKey().toText() + "\n");
+        try {
+            SecretKeyFile.write(k, passphraseOrNull, secret);
+            Files.writeString(publicFile(name), k.publicKey().toText() + "\n");
+        } catch (IOException e) {
+            // the writes name no file when the disk is full: name the key directory
+            if (dev.ebpm.pkg.FileErrors.isDiskFull(e)) throw new java.nio.file.FileSystemException(directory().toString(), null, e.getMessage());
+            throw e;
+        }
         return k;
     }
 

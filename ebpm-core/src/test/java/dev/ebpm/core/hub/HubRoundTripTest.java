@@ -102,6 +102,18 @@ class HubRoundTripTest {
     }
 
     @Test
+    void anySpellingOfANameResolvesToThePackageAndLookAlikesAreRefused() throws Exception {
+        TestHub.TestClient pub = client("publisher");
+        publish(pub, TestHub.archive("sigsnoop", "1.0.0"), "sigsnoop-1.0.0.ebpm");
+        HubRefusedException lookAlike = assertThrows(HubRefusedException.class,
+                () -> publish(pub, TestHub.archive("sig-snoop", "1.0.0"), "sig-snoop-1.0.0.ebpm"));
+        assertEquals("hub test refused (HTTP 409, name_taken): package name sig-snoop is taken: it is the same name as sigsnoop"
+                + " (names that differ only in case, '-' or '_' are one name)", lookAlike.getMessage());
+        assertEquals("sigsnoop@1.0.0", client("c1").fetch("sig_snoop").id());
+        assertEquals("sigsnoop@1.0.0", client("c2").fetch("test/sig-snoop@1").id());
+    }
+
+    @Test
     void refusalsReachTheUserAsOneLine() throws Exception {
         TestHub.TestClient c = client("publisher");
         Path a = TestHub.write(tmp.resolve("out"), TestHub.archive("sigsnoop", "1.0.0"), "a.ebpm");

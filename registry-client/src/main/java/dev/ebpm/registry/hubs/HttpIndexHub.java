@@ -105,7 +105,7 @@ public final class HttpIndexHub implements Hub {
 
     @Override
     public Optional<HubPackage> find(PackageName pkg) {
-        return Optional.ofNullable(index().get(pkg.value()));
+        return HubPackage.lookup(index().values(), pkg, name);
     }
 
     /**
@@ -159,12 +159,14 @@ public final class HttpIndexHub implements Hub {
         try (InputStream in = Files.newInputStream(file)) {
             up = PackageArchive.unpack(in);
         } catch (InvalidPackageException e) {
+            downloader.discard(v.sha256());
             throw new RegistryException(pkg.name() + "@" + v.version() + " from hub " + name + " is not a valid package: " + e.getMessage());
         } catch (IOException e) {
             throw new RegistryException("cannot read " + file + ": " + e.getMessage(), e);
         }
         PackageManifest m = up.manifest();
         if (!m.name().equals(pkg.name()) || !m.version().equals(v.version())) {
+            downloader.discard(v.sha256());
             throw new RegistryException("hub " + name + " served " + m.id() + " for " + pkg.name() + "@" + v.version());
         }
         return new FetchedPackage(name, up, v.sha256(), file, v.signature());

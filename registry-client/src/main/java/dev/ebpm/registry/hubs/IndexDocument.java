@@ -1,9 +1,11 @@
 package dev.ebpm.registry.hubs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebpm.pkg.Digests;
 import dev.ebpm.pkg.InvalidPackageException;
+import dev.ebpm.pkg.JsonLimits;
 import dev.ebpm.pkg.PackageKind;
 import dev.ebpm.pkg.PackageManifest;
 import dev.ebpm.pkg.PackageName;
@@ -19,8 +21,10 @@ import java.util.Map;
 
 /** Parses a hub's {@code index.json} (protocol 1), or a search answer of the same shape, into {@link HubPackage}s; see docs/hub-protocol.md. */
 final class IndexDocument {
-    static final ObjectMapper JSON = new ObjectMapper();
     static final long MAX_BYTES = 64L << 20;
+    /** An index nests seven levels deep (packages, versions, requires, attach); a large hub's has millions of values. */
+    static final JsonLimits LIMITS = new JsonLimits(16, 4_000_000, 1 << 20);
+    static final ObjectMapper JSON = LIMITS.mapper().build();
 
     private IndexDocument() {
     }
@@ -46,8 +50,10 @@ final class IndexDocument {
                 out.put(pkg.name().value(), pkg);
             }
             return out;
+        } catch (JsonProcessingException e) {
+            throw new RegistryException("hub " + hub + ": " + what + " is not valid JSON: " + LIMITS.describe(e));
         } catch (IOException e) {
-            throw new RegistryException("hub " + hub + ": " + what + " is not valid JSON: " + e.getMessage());
+            throw new RegistryException("hub " + hub + ": " + what + " is unreadable: " + e.getMessage());
         } catch (InvalidPackageException | IllegalArgumentException | NullPointerException e) {
             throw new RegistryException("hub " + hub + ": invalid " + what + ": " + e.getMessage());
         }
