@@ -67,6 +67,17 @@ final class SkeletonLoader {
         }
     }
 
+    /**
+     * The package object's BTF as a load would see it (libbpf's fix-ups applied at open), without loading anything:
+     * the event and histogram layouts of a run adopted from its pins.
+     */
+    static Optional<Btf> btf(PackageReader.Decoded decoded, String name, RunOptions options) {
+        String objName = decoded.pkg().meta.bpfSkel.objName != null ? decoded.pkg().meta.bpfSkel.objName : name;
+        try (BpfObject object = BpfObject.open(decoded.elf(), objName, options.btf())) {
+            return object.rawBtf().map(Btf::parse);
+        }
+    }
+
     /** libbpf reads a custom BTF only if a relocation needs it; check it up front so a typo never passes silently. */
     private static void checkBtfFile(Path file) {
         byte[] head = new byte[2];
