@@ -137,7 +137,10 @@ public final class Migrations {
             new Step(5, "runs: the runner's process start, so that a reused pid is never taken for it", List.of(
                     // "BOOT_ID:STARTTIME" (boot id, and start time in clock ticks from /proc/PID/stat): fixed at fork,
                     // unchanged by exec, different for any later process with the same pid
-                    "ALTER TABLE runs ADD COLUMN pid_start TEXT")));
+                    "ALTER TABLE runs ADD COLUMN pid_start TEXT")),
+            new Step(6, "runs: restart policy, and how often the daemon restarted the run", List.of(
+                    "ALTER TABLE runs ADD COLUMN restart TEXT NOT NULL DEFAULT 'no'", // no, always, on-failure
+                    "ALTER TABLE runs ADD COLUMN restarts INTEGER NOT NULL DEFAULT 0")));
 
     /** The schema version this build writes. */
     public static final int LATEST = STEPS.get(STEPS.size() - 1).version();
