@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * links, then readers and epoll, then the object.
  *
  * <p>A run can outlive its process: {@link #pin} pins its programs, maps and links in a bpffs directory
- * ({@code progs/NAME}, {@code maps/NAME}, {@code links/N}), and a runner left open when the process exits keeps them
+ * ({@code progs/NAME}, {@code maps/NAME} with dots made underscores, {@code links/N}), and a runner left open when the process exits keeps them
  * attached; {@link #adopt} takes such a run over again in another process (its readers re-opened on the pinned maps),
  * and {@link #close()} ends it for good: it removes the pins, then releases everything.
  */
@@ -145,8 +145,8 @@ public final class SkeletonRunner implements AutoCloseable {
             Files.createDirectories(dir.resolve(PROGS));
             Files.createDirectories(dir.resolve(MAPS));
             Files.createDirectories(dir.resolve(LINKS));
-            for (BpfProgram p : object.programs()) if (p.fd() >= 0) p.pin(dir.resolve(PROGS).resolve(p.name()));
-            for (BpfMap m : object.maps()) m.pin(dir.resolve(MAPS).resolve(m.name()));
+            for (BpfProgram p : object.programs()) if (p.fd() >= 0) p.pin(dir.resolve(PROGS).resolve(pinName(p.name())));
+            for (BpfMap m : object.maps()) m.pin(dir.resolve(MAPS).resolve(pinName(m.name())));
             for (int i = 0; i < links.size(); i++) links.get(i).pin(dir.resolve(LINKS).resolve(Integer.toString(i)));
             pins = dir;
         } catch (IOException | RuntimeException e) {
@@ -154,6 +154,11 @@ public final class SkeletonRunner implements AutoCloseable {
             if (e instanceof RuntimeException r) throw r;
             throw new BpfException("cannot create " + dir + " in bpffs: " + e.getMessage());
         }
+    }
+
+    /** bpffs refuses dots in names (they are kept for its own files): "sigsnoo.rodata" is pinned as "sigsnoo_rodata". */
+    private static String pinName(String name) {
+        return name.replace('.', '_');
     }
 
     /** Where this run is pinned, if it is. */
