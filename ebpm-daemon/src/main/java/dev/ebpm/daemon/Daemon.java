@@ -117,7 +117,14 @@ public final class Daemon {
                 }
             }, "ebpm-daemon-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
+            String classes = classPathStamp();
             while (!stop.await(5, TimeUnit.SECONDS)) {
+                if (!classes.equals(classPathStamp())) {
+                    // ebpm was rebuilt or upgraded in place under us: the classes still to load are gone. Leave as a
+                    // kill would, now, without running more code: pinned runs stay attached for the next daemon.
+                    log.println("ebpm daemon: ebpm's jar changed under this daemon: exiting; the next one adopts the pinned runs");
+                    Runtime.getRuntime().halt(0);
+                }
                 Instant idle = host.idleSince();
                 if (options.exitWhenIdle() != null && idle != null && idle.plus(options.exitWhenIdle()).isBefore(Instant.now())) {
                     log.println("ebpm daemon: nothing hosted for " + options.exitWhenIdle().toSeconds() + " s: exiting");
@@ -136,6 +143,16 @@ public final class Daemon {
             done.countDown();
         }
         return 0;
+    }
+
+    /** Size and modification time of every class path entry, to notice a jar replaced under the running daemon. */
+    private static String classPathStamp() {
+        StringBuilder b = new StringBuilder();
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            java.io.File f = new java.io.File(e);
+            b.append(e).append(':').append(f.length()).append(':').append(f.lastModified()).append(';');
+        }
+        return b.toString();
     }
 
     /** The group to admit: the one given, else {@link #DEFAULT_GROUP} if it exists, else none (root only). */

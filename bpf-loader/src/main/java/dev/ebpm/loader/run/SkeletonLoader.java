@@ -8,6 +8,7 @@ import dev.ebpm.loader.KernelSupport;
 import dev.ebpm.loader.btf.Btf;
 import dev.ebpm.loader.event.BtfLayouts;
 import dev.ebpm.loader.event.Field;
+import dev.ebpm.loader.internal.Host;
 import dev.ebpm.loader.internal.LibbpfLog;
 import dev.ebpm.loader.skeleton.EunomiaPackage;
 import dev.ebpm.loader.skeleton.PackageReader;
@@ -60,6 +61,7 @@ final class SkeletonLoader {
             setVariables(object, btf);
             checkPrograms(object);
             object.load();
+            Host.trimFreedMemory(); // the kernel BTF libbpf parsed for the load is freed: let the process shrink
             return new Loaded(object, btf);
         } catch (RuntimeException e) {
             object.close();

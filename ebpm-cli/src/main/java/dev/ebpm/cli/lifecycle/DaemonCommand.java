@@ -29,9 +29,18 @@ import picocli.CommandLine.Option;
     "pinned programs attached for the next one.",
 }, subcommands = {DaemonCommand.Status.class, DaemonCommand.Stop.class})
 public final class DaemonCommand implements Callable<Integer> {
-    /** The daemon's JVM flags unless EBPM_DAEMON_JAVA_OPTS says otherwise: one small JVM for every run (docs/lifecycle.md). */
-    static final List<String> DAEMON_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC",
-            "-Xss512k", "-Xmx64m", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=16m", "-XX:-UsePerfData");
+    /**
+     * The daemon's JVM flags unless EBPM_DAEMON_JAVA_OPTS says otherwise: one small JVM for every run (the quick JIT,
+     * SerialGC, a heap that starts small; docs/lifecycle.md has the figures). One file, daemon-jvm.flags, which
+     * ./ebpm also reads for `ebpm daemon` started by hand or by systemd.
+     */
+    static List<String> daemonJvmFlags() {
+        try (var in = DaemonCommand.class.getResourceAsStream("daemon-jvm.flags")) {
+            return List.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim().split("\\s+"));
+        } catch (java.io.IOException | NullPointerException e) {
+            return List.of(); // a build without the file: the JVM's defaults
+        }
+    }
     /** The CLI's entry point, by name: a daemon started on demand runs the same jar. */
     private static final String MAIN_CLASS = "dev.ebpm.cli.Main";
     /** A daemon that ebpm run -d started ends after hosting nothing this long. */
@@ -71,9 +80,7 @@ public final class DaemonCommand implements Callable<Integer> {
         if (opts != null) {
             for (String o : opts.trim().split("\\s+")) if (!o.isEmpty()) cmd.add(o);
         } else {
-            cmd.addAll(DAEMON_JVM_FLAGS);
-            String cache = System.getProperty("ebpm.daemon.jvm.cache");
-            if (cache != null && !cache.isBlank()) cmd.add(cache);
+            cmd.addAll(daemonJvmFlags());
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

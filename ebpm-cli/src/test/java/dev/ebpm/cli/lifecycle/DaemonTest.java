@@ -295,4 +295,47 @@ class DaemonTest {
         assertEquals("running", run(ps(store), id).get("state").asText());
         assertNotNull(run(ps(store), id).get("pins").textValue());
     }
+
+    /** The API beside the CLI: runs listed and read one by one, a log followed until its run stops, counters, refusals. */
+    @Test
+    void theApiListsFollowsAndCounts() throws Exception {
+        String id = start("sigsnoop");
+        var client = new dev.ebpm.core.runs.DaemonClient(store.resolve("runs/daemon.sock"));
+        Duration t = Duration.ofSeconds(30);
+        JsonNode runs = client.get("/v1/runs", t).orThrow().json();
+        assertEquals(1, runs.size());
+        assertEquals(id, runs.get(0).get("id").asText());
+        assertEquals("sigsnoop", client.get("/v1/runs/" + id, t).orThrow().json().get("package").asText());
+        var missing = client.get("/v1/runs/0123456789ab", t);
+        assertEquals(422, missing.status());
+        assertEquals("no run with id 0123456789ab (see ebpm ps -a)", missing.json().get("error").asText());
+        assertEquals(404, client.get("/v1/nothing", t).status());
+
+        // follow the log while a signal is sent, then stop the run: the stream ends
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(client.stream("/v1/runs/" + id + "/logs?follow=true"), StandardCharsets.UTF_8))) {
+                for (String l = in.readLine(); l != null; l = in.readLine()) lines.add(l);
+                lines.add("<end>");
+            } catch (Exception e) {
+                lines.add("<failed: " + e + ">");
+            }
+        });
+        reader.start();
+        String event = null;
+        for (int i = 0; i < 50 && event == null; i++) {
+            long shell = LifecycleTest.signalFromChild("USR1");
+            for (String l = lines.poll(200, TimeUnit.MILLISECONDS); l != null; l = lines.poll(50, TimeUnit.MILLISECONDS)) {
+                if (l.contains("\"pid\":" + shell + ",")) event = l;
+            }
+        }
+        assertNotNull(event, "a followed log streams new events");
+        JsonNode metrics = client.get("/v1/metrics", t).orThrow().json();
+        assertEquals(id, metrics.get("runs").get(0).get("id").asText());
+        assertTrue(metrics.get("runs").get(0).get("events").asLong() >= 1, metrics.toString());
+        assertEquals(0, ebpm("stop", "--store", store.toString(), id).exitCode());
+        reader.join(30_000);
+        assertFalse(reader.isAlive(), "the followed log ended with its run");
+        assertEquals("<end>", new ArrayList<>(lines).get(lines.size() - 1));
+    }
 }
