@@ -1,8 +1,11 @@
 package dev.ebpm.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,8 +21,8 @@ import java.util.Optional;
  * live one, so a host's own "exited" and a reconciler's "killed" cannot overwrite each other.
  */
 public final class RunTable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+    /** The streaming reader and writer only: ps reads these lists on every call, and an ObjectMapper costs it hundreds of classes. */
+    private static final JsonFactory JSON = new JsonFactory();
     private static final String COLUMNS = "id, package, version, kind, args, pid, pid_start, uid, started_at, ended_at, state, exit_code, signal, error, log_path, attach_points, restart, restarts";
 
     private final LocalStore store;
@@ -129,20 +132,31 @@ public final class RunTable {
         return s == null ? null : Instant.parse(s);
     }
 
+    /** A JSON array of strings. */
     private static String json(List<String> l) {
-        try {
-            return JSON.writeValueAsString(l);
-        } catch (JsonProcessingException e) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartArray();
+            for (String s : l) g.writeString(s);
+            g.writeEndArray();
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        return out.toString();
     }
 
     private static List<String> strings(String s) {
         if (s == null || s.isEmpty()) return List.of();
-        try {
-            return JSON.readValue(s, STRINGS);
-        } catch (JsonProcessingException e) {
+        List<String> out = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(s)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) throw new IOException("not an array");
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t != JsonToken.VALUE_STRING) throw new IOException("not a string: " + t);
+                out.add(p.getText());
+            }
+        } catch (IOException e) {
             throw new StoreException("runs table holds malformed JSON: " + s, e);
         }
+        return out;
     }
 }
