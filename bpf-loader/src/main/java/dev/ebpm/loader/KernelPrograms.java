@@ -95,7 +95,7 @@ public final class KernelPrograms {
                 } catch (IOException | UnsupportedOperationException e) {
                     continue;
                 }
-                if (!target.equals("anon_inode:bpf-prog") && !target.equals("anon_inode:bpf_link")) continue;
+                if (!target.equals("anon_inode:bpf-prog") && !KernelObjects.isLink(target)) continue;
                 try {
                     for (String line : Files.readAllLines(proc.toPath().resolve("fdinfo").resolve(fd.getName()))) {
                         if (!line.startsWith("prog_id:")) continue;

@@ -61,13 +61,17 @@ class PinningTest {
             obj.load();
             link = obj.program("emit_records").orElseThrow().attach();
             assertTrue(link.pinnable());
-            link.pin(pins.resolve("link"));
+            Files.createDirectories(pins.resolve("links"));
+            Files.createDirectories(pins.resolve("progs"));
+            link.pin(pins.resolve("links/link"));
             obj.map("ring").orElseThrow().pin(pins.resolve("ring"));
-            obj.program("emit_records").orElseThrow().pin(pins.resolve("prog"));
+            obj.program("emit_records").orElseThrow().pin(pins.resolve("progs/prog"));
         }
         Set<Integer> pinned = KernelPrograms.pinnedUnder(pins);
         assertEquals(1, pinned.size(), "the program pin and the link pin name one program: " + pinned);
         progId = pinned.iterator().next();
+        assertEquals(Set.of(progId), KernelPrograms.pinnedUnder(pins.resolve("links")), "a link pin names its program");
+        assertEquals(Set.of(progId), KernelPrograms.pinnedUnder(pins.resolve("progs")), "a program pin names itself");
 
         // the object is closed: the link and the pins keep the program; the pinned ring buffer still receives
         List<Long> seqs = new ArrayList<>();
@@ -90,7 +94,7 @@ class PinningTest {
         assertTrue(listed.holders().stream().anyMatch(h -> h.pid() == ProcessHandle.current().pid()), listed.holders().toString());
 
         // the link as another process would take it: opening and closing it again leaves the program attached
-        BpfLink.openPinned(pins.resolve("link"), "emit_records -> tracepoint/syscalls/sys_enter_getpid").close();
+        BpfLink.openPinned(pins.resolve("links/link"), "emit_records -> tracepoint/syscalls/sys_enter_getpid").close();
         assertTrue(KernelPrograms.list().stream().anyMatch(p -> p.id() == progId));
 
         removePins();

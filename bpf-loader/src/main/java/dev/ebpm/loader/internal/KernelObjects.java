@@ -95,11 +95,19 @@ public final class KernelObjects {
                 return 0;
             }
             if (kind.equals("anon_inode:bpf-prog")) return program(n, fd).id();
-            if (kind.equals("anon_inode:bpf_link")) return link(n, fd).progId();
+            if (isLink(kind)) return link(n, fd).progId();
             return 0;
         } finally {
             n.libc.close(fd);
         }
+    }
+
+    /**
+     * Whether an fd's /proc link target is a BPF link: the kernel names a link it creates "bpf_link" and one opened
+     * from a pin "bpf-link".
+     */
+    public static boolean isLink(String fdTarget) {
+        return fdTarget.equals("anon_inode:bpf_link") || fdTarget.equals("anon_inode:bpf-link");
     }
 
     private static Program program(Native n, int fd) {

@@ -127,6 +127,13 @@ class DaemonTest {
             assertTrue(r.get("hosted").asBoolean());
         }
         assertEquals(objects, union(ids), "the same programs, maps and links: nothing was loaded again");
+        JsonNode programs = Lifecycle.JSON.readTree(ebpm("ps", "--programs", "--json", "--store", store.toString()).stdout());
+        int held = 0;
+        for (JsonNode p : programs) {
+            if (!ids.contains(p.get("run").textValue())) continue;
+            for (JsonNode h : p.get("held_by")) if (h.get("pid").asLong() == next) held++;
+        }
+        assertEquals(6 + 2 + 6, held, "ps --programs: each program of the runs held by the new daemon (its links from the pins): " + programs);
         assertTrue(signalReachesLog(ids.get(0)), "a signal sent after the adoption shows up in ebpm logs");
 
         // stop --all: no program, link or pin of ours is left
