@@ -254,7 +254,7 @@ class DaemonTest {
     void psAllListsAProgramLoadedByASeparateCLoader() throws Exception {
         String ours = start("sigsnoop");
         Path loader = work.resolve("loader");
-        Process cc = new ProcessBuilder("gcc", "-O2", "-o", loader.toString(), CliProcess.repoRoot().resolve("bench/lifecycle/loader.c").toString(), "-lbpf")
+        Process cc = new ProcessBuilder("clang", "-O2", "-o", loader.toString(), CliProcess.repoRoot().resolve("bench/lifecycle/loader.c").toString(), "-lbpf")
                 .redirectErrorStream(true).start();
         String ccOut = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, cc.waitFor(), ccOut);
