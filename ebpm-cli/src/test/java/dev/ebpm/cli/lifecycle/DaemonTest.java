@@ -130,7 +130,8 @@ class DaemonTest {
         JsonNode programs = Lifecycle.JSON.readTree(ebpm("ps", "--programs", "--json", "--store", store.toString()).stdout());
         int held = 0;
         for (JsonNode p : programs) {
-            if (!ids.contains(p.get("run").textValue())) continue;
+            String run = p.get("run").textValue();
+            if (run == null || !ids.contains(run)) continue;
             for (JsonNode h : p.get("held_by")) if (h.get("pid").asLong() == next) held++;
         }
         assertEquals(6 + 2 + 6, held, "ps --programs: each program of the runs held by the new daemon (its links from the pins): " + programs);
