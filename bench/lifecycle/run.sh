@@ -12,8 +12,8 @@ java=${JAVA:-java}
 runner_mib=94.3
 out="$root/bench/.out/lifecycle"; mkdir -p "$out"
 if [ -n "${EBPM_JAR:-}" ]; then jar=$EBPM_JAR; else need_ebpm_jar; fi
-ebpm() { local c=$1; shift; "$java" $(ebpm_jvm_flags "$java" "$c") -Debpm.examples="$root/examples" -Debpm.repo="$root" \
-  -Debpm.trust.builtin="$root/build/trust/builtin-keys" -jar "$jar" "$c" "$@"; }
+ebpm() { local w=$1 c=$1; [ "$c" = run ] && [ "${2:-}" = -d ] && c=run-d; shift; "$java" $(ebpm_jvm_flags "$java" "$c") \
+  -Debpm.examples="$root/examples" -Debpm.repo="$root" -Debpm.trust.builtin="$root/build/trust/builtin-keys" -jar "$jar" "$w" "$@"; }
 export EBPM_HOME="$out/store"; rm -rf "$EBPM_HOME"
 ebpm install -q sigsnoop >/dev/null   # builds examples/sigsnoop once
 obj="$root/examples/sigsnoop/.output/sigsnoop.bpf.o"

@@ -94,7 +94,8 @@ class DaemonTest {
 
     @Test
     void threeRunsInOneDaemonSurviveItsKillAndAreAdoptedByTheNext() throws Exception {
-        List<String> ids = List.of(start("sigsnoop"), start("bootstrap"), start("sigsnoop", "--target_signal", "10"));
+        // sigsnoop and bootstrap read ring buffers, opensnoop a perf buffer
+        List<String> ids = List.of(start("sigsnoop"), start("bootstrap"), start("opensnoop"));
         long daemon = Lifecycle.daemonPid(store);
         JsonNode ps = ps(store);
         assertEquals(3, ps.size(), ps.toString());
@@ -104,7 +105,7 @@ class DaemonTest {
         for (String id : ids) objects.addAll(objectsOf(id));
         Set<String> links = new HashSet<>(objects);
         links.removeIf(o -> !o.startsWith("link:"));
-        assertEquals(6 + 2 + 6, links.size(), "every attachment is a pinned link: " + objects);
+        assertEquals(6 + 2 + 2, links.size(), "every attachment is a pinned link: " + objects);
 
         kill9(daemon);
         assertTrue(Lifecycle.kernelObjects().containsAll(objects), "bpftool still lists every program, map and link of the three runs");
@@ -134,8 +135,17 @@ class DaemonTest {
             if (run == null || !ids.contains(run)) continue;
             for (JsonNode h : p.get("held_by")) if (h.get("pid").asLong() == next) held++;
         }
-        assertEquals(6 + 2 + 6, held, "ps --programs: each program of the runs held by the new daemon (its links from the pins): " + programs);
-        assertTrue(signalReachesLog(ids.get(0)), "a signal sent after the adoption shows up in ebpm logs");
+        assertEquals(6 + 2 + 2, held, "ps --programs: each program of the runs held by the new daemon (its links from the pins): " + programs);
+        assertTrue(signalReachesLog(ids.get(0)), "a signal sent after the adoption shows up in ebpm logs (ring buffer)");
+        Path opened = work.resolve("opened-after-adoption-" + ProcessHandle.current().pid());
+        boolean seen = false;
+        for (int i = 0; i < 50 && !seen; i++) {
+            Files.writeString(opened, "x");
+            Files.readString(opened);
+            Thread.sleep(150);
+            seen = ebpm("logs", "--store", store.toString(), ids.get(2)).stdout().contains(opened.getFileName().toString());
+        }
+        assertTrue(seen, "a file opened after the adoption shows up in opensnoop's log (perf buffer)");
 
         // stop --all: no program, link or pin of ours is left
         CliProcess.Result stop = ebpm("stop", "--all", "--store", store.toString());
