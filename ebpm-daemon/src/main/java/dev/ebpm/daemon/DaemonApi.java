@@ -37,8 +37,11 @@ import org.eclipse.jetty.util.Fields;
  * text; a refusal is a status and {@code {"error": "one line"}}. Handlers may block: Jetty runs them on its pool.
  */
 final class DaemonApi extends Handler.Abstract {
-    /** The largest start request: the package bytes, base64, inside JSON. */
-    static final int MAX_BODY = 96 << 20;
+    /**
+     * The largest start request: the package bytes, base64, inside JSON (24 MiB of package; a BPF object is rarely a
+     * tenth of that). Read whole, then decoded: it has to fit the daemon's small heap twice over.
+     */
+    static final int MAX_BODY = 32 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RUN = Pattern.compile("/v1/runs/([^/]+)(/stop|/logs)?");
 

@@ -15,7 +15,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -82,7 +81,8 @@ public final class LocalStore implements AutoCloseable {
         try {
             SQLiteConfig cfg = new SQLiteConfig();
             cfg.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
-            c = DriverManager.getConnection("jdbc:sqlite:" + dbFile, cfg.toProperties());
+            // the driver itself, not DriverManager: that would first scan the class path for every JDBC driver
+            c = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + dbFile, cfg.toProperties());
         } catch (SQLException e) {
             throw translate(dir, dbFile, e);
         }

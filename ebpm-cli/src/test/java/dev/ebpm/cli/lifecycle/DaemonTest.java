@@ -328,6 +328,15 @@ class DaemonTest {
         assertEquals(422, missing.status());
         assertEquals("no run with id 0123456789ab (see ebpm ps -a)", missing.json().get("error").asText());
         assertEquals(404, client.get("/v1/nothing", t).status());
+        // a start request is checked before anything is written: no path out of the run's directory, no stray bytes
+        var spec = new dev.ebpm.core.runs.RunSpec("evil", "-", "wasm", List.of(), List.of(), Map.of(), null, null, null, null, false, false, "no");
+        var escape = client.post("/v1/runs", Map.of("spec", spec, "files", Map.of("../evil.wasm", new byte[] {0, 'a', 's', 'm'})), t);
+        assertEquals(422, escape.status());
+        assertEquals("a run's package file may not be called '../evil.wasm'", escape.json().get("error").asText());
+        var garbage = client.request("POST", "/v1/runs", "{\"spec\": [".getBytes(StandardCharsets.UTF_8), t);
+        assertEquals(400, garbage.status());
+        assertTrue(garbage.json().get("error").asText().startsWith("a start request is {\"spec\": {...}, \"files\": {...}}"), garbage.json().toString());
+        assertEquals(1, client.get("/v1/runs?all=true", t).orThrow().json().size(), "nothing was recorded for them");
 
         // follow the log while a signal is sent, then stop the run: the stream ends
         java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();

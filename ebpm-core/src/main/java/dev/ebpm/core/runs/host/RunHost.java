@@ -35,6 +35,7 @@ public final class RunHost implements AutoCloseable {
     /** A run that stayed up this long starts its restart delays over. */
     private static final Duration STABLE = Duration.ofSeconds(60);
     private static final int MAX_FAILED_RESTARTS = 5;
+    private static final java.util.regex.Pattern PACKAGE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
 
     private final Session session;
     private final long pid = ProcessHandle.current().pid();
@@ -74,6 +75,10 @@ public final class RunHost implements AutoCloseable {
     public Started start(RunSpec spec, PackageCopy copy, int uid) {
         if (closing) throw new RunException("the ebpm daemon is shutting down");
         RestartPolicy.of(spec.restart());
+        if (spec.packageName() == null || !PACKAGE_NAME.matcher(spec.packageName()).matches()) {
+            throw new RunException("a run's package name is letters, digits, '.', '_' or '-', not '" + RunId.printable(spec.packageName()) + "'");
+        }
+        if (!"bpf".equals(spec.kind()) && !"wasm".equals(spec.kind())) throw new RunException("a run's kind is bpf or wasm");
         LocalStore store = session.store();
         String id = RunId.random();
         RunDirectory dir = RunDirectory.create(store.root(), id);
