@@ -52,17 +52,17 @@ public final class DetachedRuns {
      * @throws RunException with the daemon's reason when it cannot load or attach (the run is recorded failed)
      */
     public Started start(RunnablePackage pkg, RunSpec spec, Supplier<List<String>> daemonCommand) {
-        if (!KernelSupport.hasBpfPrivileges()) {
-            throw new RunException("running BPF programs needs root (or CAP_BPF and CAP_PERFMON): try sudo ebpm run -d " + pkg.name());
-        }
         RestartPolicy.of(spec.restart());
-        DaemonClient daemon = daemon(daemonCommand);
+        DaemonClient daemon = daemon(daemonCommand, "try sudo ebpm run -d " + pkg.name());
         var reply = daemon.post("/v1/runs", Map.of("spec", spec, "files", PackageCopy.of(pkg).files()), ATTACH_TIMEOUT).orThrow().json();
         return new Started(reply.get("id").asText(), reply.path("pinned").asBoolean());
     }
 
-    /** A client of the store's daemon, which is started first if none answers. */
-    public DaemonClient daemon(Supplier<List<String>> daemonCommand) {
+    /**
+     * A client of the store's daemon, which is started first if none answers. A running daemon serves whoever its socket
+     * admits (root and its group); starting one takes BPF privileges ({@code hint} says how to get them).
+     */
+    private DaemonClient daemon(Supplier<List<String>> daemonCommand, String hint) {
         DaemonPaths paths = DaemonPaths.of(session.storeRoot());
         DaemonClient client = new DaemonClient(paths.socket());
         try {
@@ -70,6 +70,10 @@ public final class DetachedRuns {
             return client;
         } catch (DaemonClient.Unreachable e) {
             if (e.denied()) throw e;
+        }
+        if (!KernelSupport.hasBpfPrivileges()) {
+            throw new RunException("running BPF programs needs root (or CAP_BPF and CAP_PERFMON), and no ebpm daemon runs for "
+                    + session.storeRoot() + ": " + hint);
         }
         Process daemon;
         try {
