@@ -9,7 +9,8 @@ fi
 pkgs=(openjdk-17-jdk-headless maven clang llvm libbpf-dev libbpf1 bpftool libelf-dev iproute2
       wasi-libc lld-14 libclang-rt-14-dev-wasm32 xxd nginx curl
       chromium chromium-driver   # the hub pages' browser tests (headless, driven by Selenium)
-      docker-registry skopeo apache2-utils openssl)   # a real OCI registry, and skopeo to check what ebpm writes
+      docker-registry skopeo apache2-utils openssl   # a real OCI registry, and skopeo to check what ebpm writes
+      python3)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

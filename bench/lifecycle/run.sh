@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Lifecycle: time from `ebpm run -d sigsnoop` to the first event in the run's log, and the runner's RSS,
-# against a native libbpf loader of the same object (loader.c). A signal (kill -0) is sent every 5 ms
-# until the event shows up. Runs each variant ROUNDS times and prints medians; the runner's JVM flags
-# are varied through EBPM_RUNNER_JAVA_OPTS (unset: ebpm's defaults).
+# Lifecycle with the daemon: time from `ebpm run -d sigsnoop` (the daemon already running) to its first event in the
+# run's log, against loader.c (the same sigsnoop.bpf.o through libbpf) to its first event, a kill -0 every 5 ms until
+# one shows up; and the daemon's resident memory as it hosts 0, 1, ... RUNS detached runs, against the C loader's and
+# against one runner JVM of ebpm before the daemon (94.3 MiB, docs/lifecycle.md). ROUNDS rounds, medians.
+# JAVA=... picks the JDK; EBPM_JAR=... another build; EBPM_DAEMON_JAVA_OPTS=... other daemon JVM flags.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(cd "$here/../.." && pwd)"
 . "$root/bench/lib.sh"
-rounds=${ROUNDS:-5}
+rounds=${ROUNDS:-5} runs=${RUNS:-10}
+java=${JAVA:-java}
+runner_mib=94.3
 out="$root/bench/.out/lifecycle"; mkdir -p "$out"
-need_ebpm_jar
-ebpm() { java -Debpm.examples="$root/examples" -Debpm.repo="$root" -jar "$jar" "$@"; }
+if [ -n "${EBPM_JAR:-}" ]; then jar=$EBPM_JAR; else need_ebpm_jar; fi
+ebpm() { local w=$1 c=$1; [ "$c" = run ] && [ "${2:-}" = -d ] && c=run-d; shift; "$java" $(ebpm_jvm_flags "$java" "$c") \
+  -Debpm.examples="$root/examples" -Debpm.repo="$root" -jar "$jar" "$w" "$@"; }
 export EBPM_HOME="$out/store" EBPM_CONFIG_DIR="$out/config" EBPM_CACHE_DIR="$out/cache"; rm -rf "$EBPM_HOME" "$EBPM_CACHE_DIR"
-ebpm run --duration 0 sigsnoop >/dev/null 2>&1 || true   # builds examples/sigsnoop once, into the cache
+ebpm install -q sigsnoop >/dev/null   # builds examples/sigsnoop once, into the cache
 # builds are reproducible: this is the object ebpm runs
 ebpm build "$root/examples/sigsnoop" -o "$out/sigsnoop-build" >/dev/null
 obj="$out/sigsnoop-build/sigsnoop.bpf.o"
@@ -19,9 +23,7 @@ gcc -O2 -o "$out/loader" "$here/loader.c" -lbpf
 now() { date +%s%N; }
 rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }   # KiB
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-trigger_until() { # $1: file to watch for a line
-  while [ ! -s "$1" ]; do kill -0 $$ 2>/dev/null; sleep 0.005; done
-}
+trigger_until() { while [ ! -s "$1" ]; do kill -0 $$ 2>/dev/null; sleep 0.005; done; }
 
 native_round() {
   local log="$out/native.out"; rm -f "$log"
@@ -29,50 +31,47 @@ native_round() {
   "$out/loader" "$obj" >"$log" 2>/dev/null & local pid=$!
   trigger_until "$log"
   local t1; t1=$(now)
-  local r1; r1=$(rss $pid); sleep 2; local r2; r2=$(rss $pid)
+  sleep 2; local r; r=$(rss $pid)
   kill -TERM $pid; wait $pid || true
-  echo "$(( (t1 - t0) / 1000000 )) $r1 $r2"
+  echo "$(( (t1 - t0) / 1000000 )) $r"
 }
 
-ebpm_round() {
+daemon_round() { # the daemon runs: one run -d to its first event, then stop it
   local t0; t0=$(now)
   local id; id=$(ebpm run -d sigsnoop)
-  local t_attached; t_attached=$(now)
-  trigger_until "$EBPM_HOME/runs/$id/events.log"
   local t1; t1=$(now)
-  local pid; pid=$(sed -n 's/.*"pid" : \([0-9]*\).*/\1/p' <(ebpm ps --json) | head -1)
-  local r1; r1=$(rss "$pid"); sleep 2; local r2; r2=$(rss "$pid")
+  trigger_until "$EBPM_HOME/runs/$id/events.log"
+  local t2; t2=$(now)
   ebpm stop "$id" >/dev/null
-  echo "$(( (t1 - t0) / 1000000 )) $r1 $r2 $(( (t_attached - t0) / 1000000 ))"
+  echo "$(( (t2 - t0) / 1000000 )) $(( (t1 - t0) / 1000000 ))"
 }
 
-measure() { # name, then rounds of "ms rss_first rss_2s [attached_ms]"
-  local name=$1; shift
-  local f="$out/$name.txt"; : >"$f"
-  for _ in $(seq "$rounds"); do "$@" >>"$f"; done
-  printf '%s %s %s %s\n' "$(cut -d' ' -f1 "$f" | median)" "$(cut -d' ' -f2 "$f" | median)" "$(cut -d' ' -f3 "$f" | median)" \
-    "$(cut -d' ' -f4 "$f" | { grep . || echo 0; } | median)"
-}
+: >"$out/native.txt"; for _ in $(seq "$rounds"); do native_round >>"$out/native.txt"; done
+n_ms=$(cut -d' ' -f1 "$out/native.txt" | median); n_rss=$(cut -d' ' -f2 "$out/native.txt" | median)
 
-# a CDS archive of the classes a runner loads, dumped when a runner exits
-rm -f "$out/runner.jsa"
-EBPM_RUNNER_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -XX:CICompilerCount=1 -Xmx64m -XX:ArchiveClassesAtExit=$out/runner.jsa" ebpm_round >/dev/null
-sleep 1
+# start the daemon (the first run -d does), then time run -d with it running
+first=$(ebpm run -d sigsnoop); ebpm stop "$first" >/dev/null
+daemon=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$EBPM_HOME/runs/daemon.json")
+: >"$out/daemon.txt"; for _ in $(seq "$rounds"); do daemon_round >>"$out/daemon.txt"; done
+d_ms=$(cut -d' ' -f1 "$out/daemon.txt" | median); d_att=$(cut -d' ' -f2 "$out/daemon.txt" | median)
 
-read -r n_ms n_rss n_rss2 _ < <(measure native native_round)
-printf 'native libbpf loader: first event after %d ms, RSS %d KiB (%d KiB 2 s later)\n' "$n_ms" "$n_rss" "$n_rss2"
-printf '%-56s %9s %9s %8s %8s %10s\n' "ebpm run -d, runner JVM flags" "attach ms" "event ms" "x native" "RSS MiB" "x native"
-variant() {
-  local label=$1 opts=$2
-  if [ "$opts" = "DEFAULT" ]; then unset EBPM_RUNNER_JAVA_OPTS; else export EBPM_RUNNER_JAVA_OPTS="$opts"; fi
-  read -r ms r1 r2 att < <(measure "v$(echo "$label" | md5sum | cut -c1-6)" ebpm_round)
-  unset EBPM_RUNNER_JAVA_OPTS
-  awk -v l="$label" -v a="$att" -v ms="$ms" -v n="$n_ms" -v r="$r2" -v nr="$n_rss2" 'BEGIN {
-    printf "%-56s %9d %9d %8.1f %8.1f %10.1f\n", l, a, ms, ms / n, r / 1024, r / nr }'
-}
-base="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-variant "JVM defaults (no flags)" ""
-variant "C1 only + SerialGC" "$base"
-variant "  + -Xss512k -XX:CICompilerCount=1 -Xmx64m (ebpm default)" DEFAULT
-variant "  + AppCDS (-XX:SharedArchiveFile, dumped at exit)" "$base -Xss512k -XX:CICompilerCount=1 -Xmx64m -XX:SharedArchiveFile=$out/runner.jsa"
-echo "(RSS 2 s after the first event; medians of $rounds rounds; attach ms = until ebpm run -d returned)"
+# memory: the daemon's RSS with 0..RUNS runs, each 2 s after it started (events flowing)
+printf '%-8s %10s %10s\n' "runs" "RSS MiB" "+MiB"
+prev=""; : >"$out/rss.txt"
+for i in $(seq 0 "$runs"); do
+  [ "$i" -gt 0 ] && ebpm run -d sigsnoop >/dev/null
+  sleep 2; r=$(rss "$daemon"); echo "$i $r" >>"$out/rss.txt"
+  awk -v i="$i" -v r="$r" -v p="$prev" 'BEGIN { printf "%-8d %10.1f %10s\n", i, r / 1024, p == "" ? "-" : sprintf("%+.1f", (r - p) / 1024) }'
+  prev=$r
+done
+ebpm stop --all >/dev/null; ebpm daemon stop 2>/dev/null || true
+r1=$(awk '$1==1 {print $2}' "$out/rss.txt"); rn=$(awk -v n="$runs" '$1==n {print $2}' "$out/rss.txt")
+
+printf '\n%-52s %10s %10s %8s %8s\n' "lifecycle ($("$java" -version 2>&1 | head -1))" "ebpm" "baseline" "ratio" "goal"
+awk -v n="$n_ms" -v d="$d_ms" -v a="$d_att" -v nr="$n_rss" -v r1="$r1" -v rn="$rn" -v runs="$runs" -v rm="$runner_mib" 'BEGIN {
+  printf "%-52s %8d ms %7d ms %8.1f %8s\n", "run -d sigsnoop to first event (daemon running)", d, n, d / n, "<= 5"
+  printf "%-52s %8d ms %10s %8s %8s\n", "  of which: run -d returned (programs attached)", a, "-", "-", "-"
+  printf "%-52s %7.1f MiB %6.1f MiB %8.1f %8s\n", "RSS added per detached run (1 to " runs " runs)", (rn - r1) / (runs - 1) / 1024, nr / 1024, "-", "<= 8 MiB"
+  printf "%-52s %7.1f MiB %6.1f MiB %8.2f %8s\n", "daemon RSS with " runs " runs vs one runner JVM before", rn / 1024, rm, rn / 1024 / rm, "< 1"
+}'
+echo "(medians of $rounds rounds; baselines: loader.c, the same object through libbpf; RSS 2 s after each start)"

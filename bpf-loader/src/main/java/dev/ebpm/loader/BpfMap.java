@@ -1,14 +1,14 @@
 package dev.ebpm.loader;
 
 import dev.ebpm.loader.internal.Host;
-import dev.ebpm.loader.internal.LibbpfMap;
+import dev.ebpm.loader.internal.MapHandle;
 import dev.ebpm.loader.internal.NativeException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;
 
 /**
- * One map of a {@link BpfObject}; owned by the object. Its name stays readable after the object is
+ * One map of a {@link BpfObject}, or of a {@link PinnedMap}; owned by it. Its name stays readable after its owner is
  * closed; anything else throws {@link IllegalStateException} then. Element operations take keys of
  * exactly {@link #keySize()} bytes and values of exactly {@link #valueBufferSize()} bytes, since the
  * kernel reads and writes that many.
@@ -20,11 +20,17 @@ public final class BpfMap {
     /** Update flag: create or replace. */
     public static final long BPF_ANY = 0;
 
-    private final BpfObject owner;
-    private final LibbpfMap handle;
+    /** What a map belongs to: the object it was loaded with, or the pin it was opened from. */
+    interface Owner {
+        /** @throws IllegalStateException naming the handle once the owner is closed */
+        void checkOpen(String kind, String handleName);
+    }
+
+    private final Owner owner;
+    private final MapHandle handle;
     private final String name;
 
-    BpfMap(BpfObject owner, LibbpfMap handle) {
+    BpfMap(Owner owner, MapHandle handle) {
         this.owner = owner;
         this.handle = handle;
         this.name = handle.name();
@@ -94,7 +100,7 @@ public final class BpfMap {
 
     /** Replaces a data section's initial contents (the values the kernel sees); before load only. */
     public void setInitialValue(byte[] value) {
-        LibbpfMap h = handle();
+        MapHandle h = handle();
         if (h.fd() >= 0) throw new BpfException("cannot set the initial value of map '" + name + "': its object is already loaded");
         checkValue(value);
         try {
@@ -111,7 +117,7 @@ public final class BpfMap {
 
     /** As {@link #lookup(byte[], byte[])} with the kernel's lookup flags (BPF_F_LOCK). */
     public boolean lookup(byte[] key, byte[] value, long flags) {
-        LibbpfMap h = handle();
+        MapHandle h = handle();
         checkKey(key);
         checkValue(value);
         try {
@@ -123,7 +129,7 @@ public final class BpfMap {
 
     /** Creates or replaces an element (flags: {@link #BPF_ANY}, BPF_NOEXIST, BPF_EXIST, BPF_F_LOCK). */
     public void update(byte[] key, byte[] value, long flags) {
-        LibbpfMap h = handle();
+        MapHandle h = handle();
         checkKey(key);
         checkValue(value);
         try {
@@ -135,7 +141,7 @@ public final class BpfMap {
 
     /** Next key after {@code key} (null for the first) into {@code next}; false at the end of the map. */
     public boolean nextKey(byte[] key, byte[] next) {
-        LibbpfMap h = handle();
+        MapHandle h = handle();
         if (key != null) checkKey(key);
         checkKey(next);
         try {
@@ -152,7 +158,7 @@ public final class BpfMap {
 
     /** As {@link #delete(byte[])} with the kernel's delete flags. */
     public boolean delete(byte[] key, long flags) {
-        LibbpfMap h = handle();
+        MapHandle h = handle();
         checkKey(key);
         try {
             return h.delete(key, flags);
@@ -162,7 +168,7 @@ public final class BpfMap {
     }
 
     /**
-     * Throws {@link IllegalStateException} if the map's object has been closed; for handles made
+     * Throws {@link IllegalStateException} if the map's owner has been closed; for handles made
      * from this map (buffer readers), which check before each use.
      */
     public void checkOpen() {
@@ -187,7 +193,20 @@ public final class BpfMap {
         }
     }
 
-    private LibbpfMap handle() {
+    /**
+     * Pins the map at {@code path} in bpffs (its directory must exist there): it outlives this process, and
+     * {@link PinnedMap#open} finds it again. Removing the file unpins it.
+     */
+    public void pin(java.nio.file.Path path) {
+        MapHandle h = handle();
+        try {
+            h.pin(path.toString());
+        } catch (NativeException e) {
+            throw new BpfException("cannot pin map '" + name + "' at " + path + ": " + e.getMessage(), null, e.errno());
+        }
+    }
+
+    private MapHandle handle() {
         owner.checkOpen("map", name);
         return handle;
     }

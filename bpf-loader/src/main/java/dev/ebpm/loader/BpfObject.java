@@ -29,7 +29,7 @@ public final class BpfObject implements AutoCloseable {
         List<BpfProgram> ps = new ArrayList<>();
         for (LibbpfProgram p : handle.programs()) ps.add(new BpfProgram(this, p));
         List<BpfMap> ms = new ArrayList<>();
-        for (LibbpfMap m : handle.maps()) ms.add(new BpfMap(this, m));
+        for (LibbpfMap m : handle.maps()) ms.add(new BpfMap(this::checkOpen, m));
         this.programs = List.copyOf(ps);
         this.maps = List.copyOf(ms);
     }

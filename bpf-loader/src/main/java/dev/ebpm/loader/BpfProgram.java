@@ -48,6 +48,16 @@ public final class BpfProgram {
         return handle().autoload();
     }
 
+    /** Pins the loaded program at {@code path} in bpffs (its directory must exist there): it stays loaded until unpinned. */
+    public void pin(Path path) {
+        LibbpfProgram h = handle();
+        try {
+            h.pin(path.toString());
+        } catch (NativeException e) {
+            throw new BpfException("cannot pin program '" + name + "' at " + path + ": " + e.getMessage(), null, e.errno());
+        }
+    }
+
     /** Attaches where the section name says (tracepoint, raw_tp, tp_btf, uprobe/PATH:FUNC, ...). */
     public BpfLink attach() {
         LibbpfProgram h = handle();

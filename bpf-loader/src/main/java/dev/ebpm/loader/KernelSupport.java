@@ -150,6 +150,21 @@ public final class KernelSupport {
         return false;
     }
 
+    /**
+     * Mounts bpffs at /sys/fs/bpf if it is not mounted, as bpftool does, for pins. Returns a note for the user when it
+     * mounted it, or throws when it cannot.
+     */
+    public static Optional<String> ensureBpffs() {
+        if (isBpffsMounted()) return Optional.empty();
+        try {
+            Host.mount("bpf", BPFFS.toString(), "bpf");
+        } catch (NativeException e) {
+            throw new BpfException("bpffs is not mounted and mounting it at " + BPFFS + " failed: "
+                    + e.getMessage() + " (run as root, or: mount -t bpf bpf " + BPFFS + ")", null, e.errno());
+        }
+        return Optional.of("mounted bpffs at " + BPFFS);
+    }
+
     /** The index of a network interface, for XDP and tc. */
     public static int ifindex(String ifname) {
         try {

@@ -2,7 +2,6 @@ package dev.ebpm.cli;
 
 import dev.ebpm.cli.run.DoctorCommand;
 import dev.ebpm.cli.run.RunCommand;
-import dev.ebpm.cli.run.RunnerCommand;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -29,8 +28,6 @@ import picocli.CommandLine.Command;
         },
         subcommandsRepeatable = false)
 public final class Main implements Runnable {
-    static final String VERSION = "0.1.0";
-
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -42,19 +39,42 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs one command line and returns its exit code (tests call this in-process). */
+    /** Runs one command line and returns its exit code. */
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
+    /** The whole command tree (help lists every command; tests walk it). */
     public static CommandLine commandLine() {
+        return build(subcommands());
+    }
+
+    /**
+     * The tree {@code args} needs: only the subcommand its first word names, so a command pays picocli's model building
+     * (reflection over every option of every command) for itself alone. Help, no command, or a word that is no command
+     * gets the whole tree (the command list, or picocli's "did you mean").
+     */
+    static CommandLine commandLine(String... args) {
+        String first = args.length == 0 ? null : args[0];
+        if (first == null || first.startsWith("-") && !first.equals("--version") && !first.equals("-V")) return commandLine();
+        if (first.startsWith("-")) return build(List.of());
+        for (Class<?> c : subcommands()) {
+            if (c.getAnnotation(Command.class).name().equals(first)) return build(List.of(c));
+        }
+        return commandLine();
+    }
+
+    private static CommandLine build(List<Class<?>> subcommands) {
         CommandLine cl = new CommandLine(new Main());
-        for (Class<?> c : subcommands()) cl.addSubcommand(c);
+        for (Class<?> c : subcommands) cl.addSubcommand(c);
         cl.setExecutionExceptionHandler(new Errors());
         addHelpEverywhere(cl);
-        // everything after PKG belongs to the package (a WASM guest's `-d 5` is not ours)
-        cl.getSubcommands().get("run").setStopAtPositional(true);
-        cl.getSubcommands().get("run").setUnmatchedOptionsArePositionalParams(true);
+        CommandLine run = cl.getSubcommands().get("run");
+        if (run != null) {
+            // everything after PKG belongs to the package (a WASM guest's `-d 5` is not ours)
+            run.setStopAtPositional(true);
+            run.setUnmatchedOptionsArePositionalParams(true);
+        }
         return cl;
     }
 
@@ -70,7 +90,6 @@ public final class Main implements Runnable {
         List<Class<?>> all = new ArrayList<>();
         all.add(RunCommand.class);
         all.add(DoctorCommand.class);
-        all.add(RunnerCommand.class);
         all.addAll(List.of(dev.ebpm.cli.build.BuildCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.store.StoreCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.hub.HubCommands.ALL));
@@ -82,7 +101,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"ebpm " + VERSION, "Java " + System.getProperty("java.version") + ", libbpf from the system (libbpf.so.1)"};
+            return new String[] {"ebpm " + dev.ebpm.cli.options.Release.VERSION, "Java " + System.getProperty("java.version") + ", libbpf from the system (libbpf.so.1)"};
         }
     }
 }

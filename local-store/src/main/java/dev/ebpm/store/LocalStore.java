@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -84,7 +83,8 @@ public final class LocalStore implements AutoCloseable {
         try {
             SQLiteConfig cfg = new SQLiteConfig();
             cfg.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
-            c = DriverManager.getConnection("jdbc:sqlite:" + dbFile, cfg.toProperties());
+            // the driver itself, not DriverManager: that would first scan the class path for every JDBC driver
+            c = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + dbFile, cfg.toProperties());
         } catch (SQLException e) {
             throw translate(dir, dbFile, e);
         }

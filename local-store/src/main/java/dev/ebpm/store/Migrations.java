@@ -148,7 +148,10 @@ public final class Migrations {
                       role       TEXT NOT NULL,    -- index, manifest, blob, referrer
                       PRIMARY KEY (version_id, digest)
                     ) WITHOUT ROWID""",
-                    "CREATE INDEX oci_objects_digest ON oci_objects(digest)")));
+                    "CREATE INDEX oci_objects_digest ON oci_objects(digest)")),
+            new Step(7, "runs: restart policy, and how often the daemon restarted the run", List.of(
+                    "ALTER TABLE runs ADD COLUMN restart TEXT NOT NULL DEFAULT 'no'", // no, always, on-failure
+                    "ALTER TABLE runs ADD COLUMN restarts INTEGER NOT NULL DEFAULT 0")));
 
     /** The schema version this build writes. */
     public static final int LATEST = STEPS.get(STEPS.size() - 1).version();

@@ -1,19 +1,19 @@
 package dev.ebpm.store;
 
 /**
- * Where a detached run is. STARTING and RUNNING have a live runner (or one reconciliation has not seen die yet);
- * the other three are final.
+ * Where a detached run is. STARTING and RUNNING are live: a host (the daemon) runs it, or its programs are pinned
+ * and wait for a daemon to adopt them, or its restart policy waits for one; the other three are final.
  */
 public enum RunState {
-    /** recorded, runner spawned, programs not attached yet */
+    /** recorded, programs not attached yet (or being attached again by the restart policy) */
     STARTING,
     /** programs attached, events flowing to the log */
     RUNNING,
-    /** the runner ended and recorded how (stopped by a signal, duration over, guest exited) */
+    /** ended and recorded how (stopped, duration over, guest exited) */
     EXITED,
-    /** the runner could not load or attach; {@link RunRecord#error()} says why */
+    /** could not load or attach; {@link RunRecord#error()} says why */
     FAILED,
-    /** the runner disappeared without recording an end (SIGKILL, OOM killer, crash) */
+    /** its host disappeared without recording an end and nothing kept its programs (SIGKILL with no pins, a reboot) */
     KILLED;
 
     public boolean live() {

@@ -1,8 +1,11 @@
 package dev.ebpm.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,12 +18,12 @@ import java.util.Optional;
 
 /**
  * The {@code runs} table. Each call is one statement (SQLite makes it atomic); a final state is written only over a
- * live one, so a runner's own "exited" and a reconciler's "killed" cannot overwrite each other.
+ * live one, so a host's own "exited" and a reconciler's "killed" cannot overwrite each other.
  */
 public final class RunTable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
-    private static final String COLUMNS = "id, package, version, kind, args, pid, pid_start, uid, started_at, ended_at, state, exit_code, signal, error, log_path, attach_points";
+    /** The streaming reader and writer only: ps reads these lists on every call, and an ObjectMapper costs it hundreds of classes. */
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final String COLUMNS = "id, package, version, kind, args, pid, pid_start, uid, started_at, ended_at, state, exit_code, signal, error, log_path, attach_points, restart, restarts";
 
     private final LocalStore store;
 
@@ -29,9 +32,10 @@ public final class RunTable {
     }
 
     public void insert(RunRecord r) {
-        update("INSERT INTO runs(" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        update("INSERT INTO runs(" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 r.id(), r.packageName(), r.version(), r.kind(), json(r.args()), r.pid(), r.pidStart(), r.uid(), text(r.startedAt()),
-                text(r.endedAt()), r.state().id(), r.exitCode(), r.signal(), r.error(), r.logPath(), json(r.attachPoints()));
+                text(r.endedAt()), r.state().id(), r.exitCode(), r.signal(), r.error(), r.logPath(), json(r.attachPoints()),
+                r.restart(), r.restarts());
     }
 
     public Optional<RunRecord> find(String id) {
@@ -44,15 +48,24 @@ public final class RunTable {
         return query("SELECT " + COLUMNS + " FROM runs" + (all ? "" : " WHERE state IN ('starting', 'running')") + " ORDER BY started_at, id");
     }
 
-    /** Records the runner's process: its pid and its start ({@link RunRecord#pidStart()}, null if unknown). */
-    public void setPid(String id, long pid, String pidStart) {
-        update("UPDATE runs SET pid = ?, pid_start = ? WHERE id = ?", pid, pidStart, id);
-    }
-
-    /** The runner attached its programs: STARTING becomes RUNNING. False if the run is no longer STARTING. */
+    /** The host attached the run's programs: STARTING becomes RUNNING. False if the run is no longer STARTING. */
     public boolean markRunning(String id, long pid, String pidStart, List<String> attachPoints) {
         return update("UPDATE runs SET pid = ?, pid_start = ?, attach_points = ?, state = 'running' WHERE id = ? AND state = 'starting'",
                 pid, pidStart, json(attachPoints), id) == 1;
+    }
+
+    /** Another process took the live run over (a daemon adopting its pins): it is the run's host now. False if it had ended. */
+    public boolean setHost(String id, long pid, String pidStart) {
+        return update("UPDATE runs SET pid = ?, pid_start = ? WHERE id = ? AND state IN ('starting', 'running')", pid, pidStart, id) == 1;
+    }
+
+    /**
+     * The live run is being started again by its restart policy, by host {@code pid}: RUNNING (or STARTING) becomes
+     * STARTING, one more restart is counted. False (and nothing written) if it had ended.
+     */
+    public boolean restarting(String id, long pid, String pidStart) {
+        return update("UPDATE runs SET state = 'starting', restarts = restarts + 1, pid = ?, pid_start = ?, attach_points = '[]' "
+                + "WHERE id = ? AND state IN ('starting', 'running')", pid, pidStart, id) == 1;
     }
 
     /** Records how a live run ended; false (and nothing written) if it had already ended. */
@@ -107,7 +120,8 @@ public final class RunTable {
         return new RunRecord(rs.getString("id"), rs.getString("package"), rs.getString("version"), rs.getString("kind"),
                 strings(rs.getString("args")), pidOrNull, rs.getString("pid_start"), rs.getInt("uid"), instant(rs.getString("started_at")),
                 instant(rs.getString("ended_at")), RunState.of(rs.getString("state")), exitOrNull, rs.getString("signal"),
-                rs.getString("error"), rs.getString("log_path"), strings(rs.getString("attach_points")));
+                rs.getString("error"), rs.getString("log_path"), strings(rs.getString("attach_points")), rs.getString("restart"),
+                rs.getInt("restarts"));
     }
 
     private static String text(Instant t) {
@@ -118,20 +132,31 @@ public final class RunTable {
         return s == null ? null : Instant.parse(s);
     }
 
+    /** A JSON array of strings. */
     private static String json(List<String> l) {
-        try {
-            return JSON.writeValueAsString(l);
-        } catch (JsonProcessingException e) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartArray();
+            for (String s : l) g.writeString(s);
+            g.writeEndArray();
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        return out.toString();
     }
 
     private static List<String> strings(String s) {
         if (s == null || s.isEmpty()) return List.of();
-        try {
-            return JSON.readValue(s, STRINGS);
-        } catch (JsonProcessingException e) {
+        List<String> out = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(s)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) throw new IOException("not an array");
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t != JsonToken.VALUE_STRING) throw new IOException("not a string: " + t);
+                out.add(p.getText());
+            }
+        } catch (IOException e) {
             throw new StoreException("runs table holds malformed JSON: " + s, e);
         }
+        return out;
     }
 }

@@ -241,12 +241,14 @@ class LocalStoreTest {
     @Test
     void runsOfAV4StoreSurviveTheMigrationAndRecordTheRunnersStart(@TempDir Path dir) throws Exception {
         try (LocalStore s = LocalStore.open(dir)) {
-            s.runs().insert(RunRecord.starting("0123456789ab", "sigsnoop", "1.0.0", "bpf", List.of("sigsnoop"), 0, null));
+            s.runs().insert(RunRecord.starting("0123456789ab", "sigsnoop", "1.0.0", "bpf", List.of("sigsnoop"), 0, null, "always"));
         }
-        // turn it back into what a v4 ebpm left: no pid_start column
+        // turn it back into what a v4 ebpm left: no pid_start column (v5), no OCI objects (v6), no restart policy (v7)
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(LocalStore.DATABASE));
              Statement st = c.createStatement()) {
             st.execute("ALTER TABLE runs DROP COLUMN pid_start");
+            st.execute("ALTER TABLE runs DROP COLUMN restart");
+            st.execute("ALTER TABLE runs DROP COLUMN restarts"); // v7
             st.execute("DROP TABLE oci_objects"); // v6
             st.execute("UPDATE runs SET pid = 4242");
             st.execute("PRAGMA user_version = 4");
@@ -256,7 +258,9 @@ class LocalStoreTest {
             RunRecord old = s.runs().find("0123456789ab").orElseThrow();
             assertEquals(4242L, old.pid());
             assertNull(old.pidStart(), "a v4 row does not know its runner's start");
-            s.runs().setPid("0123456789ab", 4343, "boot:123");
+            assertEquals("no", old.restart(), "a run from before v6 is not restarted");
+            assertEquals(0, old.restarts());
+            assertTrue(s.runs().setHost("0123456789ab", 4343, "boot:123"));
             assertTrue(s.runs().markRunning("0123456789ab", 4444, "boot:456", List.of("kill_entry -> tracepoint/syscalls/sys_enter_kill")));
             RunRecord now = s.runs().find("0123456789ab").orElseThrow();
             assertEquals(4444L, now.pid());

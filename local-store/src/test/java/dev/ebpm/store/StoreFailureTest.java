@@ -46,11 +46,11 @@ class StoreFailureTest {
         populated(dir);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(LocalStore.DATABASE));
              Statement st = c.createStatement()) {
-            st.execute("PRAGMA user_version = 7");
+            st.execute("PRAGMA user_version = " + (Migrations.LATEST + 1));
         }
         Map<String, String> before = snapshot(dir);
         StoreException e = assertThrows(StoreException.class, () -> LocalStore.open(dir));
-        assertTrue(e.getMessage().startsWith("store schema v7 is newer than this ebpm (v" + Migrations.LATEST + "); upgrade ebpm"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("store schema v" + (Migrations.LATEST + 1) + " is newer than this ebpm (v" + Migrations.LATEST + "); upgrade ebpm"), e.getMessage());
         assertEquals(before, snapshot(dir));
     }
 

@@ -33,6 +33,15 @@ public final class Host {
         Native.get().libc.close(fd);
     }
 
+    /**
+     * Gives the native memory that was freed back to the kernel (glibc's malloc_trim). libbpf parses the kernel's BTF,
+     * tens of MiB, for each load and frees it after, but glibc keeps freed memory mapped: a process that loads many
+     * objects and lives on (the daemon) holds it all otherwise.
+     */
+    public static void trimFreedMemory() {
+        Native.get().libc.malloc_trim(0);
+    }
+
     /** libbpf's count of possible CPUs (not online ones). @throws NativeException */
     public static int possibleCpus() {
         Native n = Native.get();

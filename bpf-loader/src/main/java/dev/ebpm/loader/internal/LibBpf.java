@@ -37,6 +37,22 @@ public interface LibBpf {
     @SaveError Pointer bpf_program__attach_cgroup(Pointer prog, int cgroupFd);
 
     int bpf_link__destroy(Pointer link);
+    @SaveError int bpf_link__pin(Pointer link, String path);
+    @SaveError Pointer bpf_link__open(String path);
+    int bpf_link__fd(Pointer link);
+    @SaveError int bpf_map__pin(Pointer map, String path);
+    @SaveError int bpf_program__pin(Pointer prog, String path);
+
+    @SaveError int bpf_obj_get(String path);
+    @SaveError int bpf_obj_pin(int fd, String path);
+    @SaveError int bpf_obj_get_info_by_fd(int fd, Pointer info, @In @Out Pointer infoLen);
+    @SaveError int bpf_prog_get_next_id(int startId, @Out Pointer nextId);
+    @SaveError int bpf_prog_get_fd_by_id(int id);
+    @SaveError int bpf_link_get_next_id(int startId, @Out Pointer nextId);
+    @SaveError int bpf_link_get_fd_by_id(int id);
+    String libbpf_bpf_prog_type_str(int type);
+    String libbpf_bpf_link_type_str(int type);
+    String libbpf_bpf_attach_type_str(int type);
 
     String bpf_map__name(Pointer map);
     int bpf_map__fd(Pointer map);

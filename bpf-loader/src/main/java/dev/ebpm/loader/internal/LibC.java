@@ -25,5 +25,7 @@ public interface LibC {
     @SaveError int if_nametoindex(String name);
     int vsnprintf(@Out Pointer buf, long size, Pointer format, Pointer args);
     int getpagesize();
+    /** glibc: gives freed heap memory back to the kernel. */
+    int malloc_trim(long pad);
     String strerror(int errnum);
 }

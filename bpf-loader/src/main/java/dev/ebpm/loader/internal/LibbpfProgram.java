@@ -28,6 +28,12 @@ public final class LibbpfProgram {
         return n.bpf.bpf_program__autoload(handle);
     }
 
+    /** {@code bpf_program__pin}: the program stays loaded at {@code path} in bpffs. @throws NativeException */
+    public void pin(String path) {
+        int rc = n.bpf.bpf_program__pin(handle, path);
+        if (rc < 0) throw n.error(rc);
+    }
+
     /** {@code bpf_program__attach}: where the section name says. @throws NativeException */
     public Attachment attach() {
         return link(n.bpf.bpf_program__attach(handle));

@@ -45,6 +45,30 @@ public final class StructLayouts {
                 ATTACH_BTF_ID = 108;
     }
 
+    /** The kernel's struct bpf_map_info (BPF_OBJ_GET_INFO_BY_FD on a map). */
+    static final class MapInfo {
+        static final int SIZE = 88, TYPE = 0, ID = 4, KEY_SIZE = 8, VALUE_SIZE = 12, MAX_ENTRIES = 16, MAP_FLAGS = 20, NAME = 24,
+                BTF_KEY_TYPE_ID = 68, BTF_VALUE_TYPE_ID = 72;
+    }
+
+    /** The kernel's struct bpf_prog_info: the fields {@code ps --all} shows. */
+    static final class ProgInfo {
+        static final int SIZE = 232, TYPE = 0, ID = 4, TAG = 8, LOAD_TIME = 40, CREATED_BY_UID = 48, NAME = 64;
+    }
+
+    /**
+     * The kernel's struct bpf_link_info. The union starts at 16; the perf_event member (kernel 6.6) is newer than
+     * Debian 12's headers, so its offsets are checked against a real tracepoint link (KernelProgramsTest) instead.
+     */
+    static final class LinkInfo {
+        static final int SIZE = 64, TYPE = 0, ID = 4, PROG_ID = 8,
+                RAW_TP_NAME = 16, RAW_TP_NAME_LEN = 24,
+                TRACING_ATTACH_TYPE = 16, TRACING_TARGET_BTF_ID = 24,
+                CGROUP_ID = 16, CGROUP_ATTACH_TYPE = 24,
+                XDP_IFINDEX = 16,
+                PERF_EVENT_TYPE = 16, PERF_EVENT_NAME = 24, PERF_EVENT_NAME_LEN = 32, PERF_EVENT_OFFSET = 36;
+    }
+
     /** struct perf_event_mmap_page: the ring positions after the 1 KiB header (public: the perf reader reads them). */
     public static final class PerfEventMmapPage {
         private PerfEventMmapPage() {}

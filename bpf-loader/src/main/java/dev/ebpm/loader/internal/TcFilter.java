@@ -9,7 +9,7 @@ import jnr.ffi.Pointer;
  */
 public final class TcFilter implements Attachment {
     private static final int BPF_TC_INGRESS = 1, BPF_TC_EGRESS = 2;
-    private static final int EEXIST = 17, ENOENT = 2;
+    private static final int EEXIST = 17, ENOENT = 2, EOPNOTSUPP = 95;
 
     private final Native n;
     private final Pointer hook;
@@ -48,6 +48,17 @@ public final class TcFilter implements Attachment {
         opts.putInt(StructLayouts.TcOpts.FLAGS, 0);
         opts.putInt(StructLayouts.TcOpts.PROG_ID, 0);
         return new TcFilter(n, hook, opts, created);
+    }
+
+    /** A tc filter is a netlink object, not a kernel link: nothing in bpffs can hold it. */
+    @Override
+    public boolean pinnable() {
+        return false;
+    }
+
+    @Override
+    public void pin(String path) {
+        throw new NativeException("a tc filter cannot be pinned", EOPNOTSUPP);
     }
 
     /** A filter someone else already removed (ENOENT) counts as detached. */

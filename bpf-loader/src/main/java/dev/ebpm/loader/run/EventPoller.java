@@ -2,7 +2,6 @@ package dev.ebpm.loader.run;
 
 import dev.ebpm.loader.BpfException;
 import dev.ebpm.loader.BpfMap;
-import dev.ebpm.loader.BpfObject;
 import dev.ebpm.loader.RecordHandler;
 import dev.ebpm.loader.btf.Btf;
 import dev.ebpm.loader.event.BtfLayouts;
@@ -52,10 +51,10 @@ final class EventPoller implements AutoCloseable {
         };
     }
 
-    /** Opens a reader per ring and perf buffer map of {@code object}; events are decoded by the package's first export type. */
-    static EventPoller open(BpfObject object, EunomiaPackage pkg, Optional<Btf> btf, EventFormatter.Mode mode, TextSink sink, String name) {
+    /** Opens a reader per ring and perf buffer map in {@code maps}; events are decoded by the package's first export type. */
+    static EventPoller open(List<BpfMap> maps, EunomiaPackage pkg, Optional<Btf> btf, EventFormatter.Mode mode, TextSink sink, String name) {
         List<BpfMap> streams = new ArrayList<>();
-        for (BpfMap m : object.maps()) {
+        for (BpfMap m : maps) {
             if (m.type() == BpfMap.TYPE_RINGBUF || m.type() == BpfMap.TYPE_PERF_EVENT_ARRAY) streams.add(m);
         }
         List<EunomiaPackage.ExportType> exportTypes = SkeletonLoader.orEmpty(pkg.meta.exportTypes);

@@ -2,7 +2,6 @@ package dev.ebpm.loader.run;
 
 import dev.ebpm.loader.BpfException;
 import dev.ebpm.loader.BpfMap;
-import dev.ebpm.loader.BpfObject;
 import dev.ebpm.loader.btf.Btf;
 import dev.ebpm.loader.btf.BtfType;
 import dev.ebpm.loader.event.BtfLayouts;
@@ -33,11 +32,11 @@ final class HistogramPrinter {
     private long nextDue;
 
     /** One printer per map that package.json marks as sampled. */
-    static List<HistogramPrinter> forSampledMaps(BpfObject object, EunomiaPackage pkg, Optional<Btf> btf, String name) {
+    static List<HistogramPrinter> forSampledMaps(List<BpfMap> maps, EunomiaPackage pkg, Optional<Btf> btf, String name) {
         List<HistogramPrinter> out = new ArrayList<>();
         for (EunomiaPackage.MapMeta m : SkeletonLoader.orEmpty(pkg.meta.bpfSkel.maps)) {
             if (m.sample == null) continue;
-            BpfMap map = object.map(m.name).orElseThrow(() ->
+            BpfMap map = maps.stream().filter(x -> x.name().equals(m.name)).findFirst().orElseThrow(() ->
                     new BpfException(name + ": map '" + m.name + "' sampled in package.json is not in the BPF object"));
             out.add(new HistogramPrinter(map, m.sample, btf));
         }

@@ -8,6 +8,7 @@ import dev.ebpm.loader.KernelSupport;
 import dev.ebpm.loader.btf.Btf;
 import dev.ebpm.loader.event.BtfLayouts;
 import dev.ebpm.loader.event.Field;
+import dev.ebpm.loader.internal.Host;
 import dev.ebpm.loader.internal.LibbpfLog;
 import dev.ebpm.loader.skeleton.EunomiaPackage;
 import dev.ebpm.loader.skeleton.PackageReader;
@@ -60,10 +61,22 @@ final class SkeletonLoader {
             setVariables(object, btf);
             checkPrograms(object);
             object.load();
+            Host.trimFreedMemory(); // the kernel BTF libbpf parsed for the load is freed: let the process shrink
             return new Loaded(object, btf);
         } catch (RuntimeException e) {
             object.close();
             throw e;
+        }
+    }
+
+    /**
+     * The package object's BTF as a load would see it (libbpf's fix-ups applied at open), without loading anything:
+     * the event and histogram layouts of a run adopted from its pins.
+     */
+    static Optional<Btf> btf(PackageReader.Decoded decoded, String name, RunOptions options) {
+        String objName = decoded.pkg().meta.bpfSkel.objName != null ? decoded.pkg().meta.bpfSkel.objName : name;
+        try (BpfObject object = BpfObject.open(decoded.elf(), objName, options.btf())) {
+            return object.rawBtf().map(Btf::parse);
         }
     }
 

@@ -1,15 +1,27 @@
 package dev.ebpm.loader.run;
 
+import dev.ebpm.loader.BpfException;
 import dev.ebpm.loader.BpfLink;
+import dev.ebpm.loader.BpfMap;
 import dev.ebpm.loader.BpfObject;
+import dev.ebpm.loader.BpfProgram;
+import dev.ebpm.loader.PinnedMap;
+import dev.ebpm.loader.btf.Btf;
 import dev.ebpm.loader.event.EventFormatter;
 import dev.ebpm.loader.event.TextSink;
 import dev.ebpm.loader.skeleton.EunomiaPackage;
 import dev.ebpm.loader.skeleton.PackageReader;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Runs an eunomia package as ecli does: {@link SkeletonLoader} opens the object, fills its
@@ -17,17 +29,25 @@ import java.util.List;
  * the ring/perf buffers ({@link EventPoller}) and prints sampled maps ({@link HistogramPrinter})
  * until stopped. Everything it acquires is released by {@link #close()}, in reverse order:
  * links, then readers and epoll, then the object.
+ *
+ * <p>A run can outlive its process: {@link #pin} pins its programs, maps and links in a bpffs directory
+ * ({@code progs/NAME}, {@code maps/NAME} with dots made underscores, {@code links/N}), and a runner left open when the process exits keeps them
+ * attached; {@link #adopt} takes such a run over again in another process (its readers re-opened on the pinned maps),
+ * and {@link #close()} ends it for good: it removes the pins, then releases everything.
  */
 public final class SkeletonRunner implements AutoCloseable {
     private static final int DEFAULT_POLL_TIMEOUT_MS = 100;
+    private static final String PROGS = "progs", MAPS = "maps", LINKS = "links";
 
     private final EunomiaPackage pkg;
     private final RunOptions options;
     private final TextSink sink = new TextSink();
     private BpfObject object;
+    private final List<PinnedMap> pinnedMaps = new ArrayList<>();
     private final List<BpfLink> links = new ArrayList<>();
     private List<HistogramPrinter> histograms = List.of();
     private EventPoller events;
+    private Path pins;
     private volatile boolean stopping;
 
     private SkeletonRunner(EunomiaPackage pkg, RunOptions options) {
@@ -47,17 +67,103 @@ public final class SkeletonRunner implements AutoCloseable {
             SkeletonLoader.Loaded loaded = SkeletonLoader.load(decoded, name, options);
             r.object = loaded.object();
             new ProgramAttacher(r.pkg, options, notes).attachAll(r.object, r.links);
-            r.histograms = HistogramPrinter.forSampledMaps(r.object, r.pkg, loaded.btf(), name);
-            r.events = EventPoller.open(r.object, r.pkg, loaded.btf(), options.mode(), r.sink, name);
+            r.openReaders(r.object.maps(), loaded.btf(), name);
             return r;
         } catch (RuntimeException e) {
-            try {
-                r.close();
-            } catch (RuntimeException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
+            throw r.closeAfter(e);
         }
+    }
+
+    /**
+     * Takes over a run that {@link #pin} left in {@code dir} (another process's, maybe one that died): opens its pinned
+     * links and maps, and event readers on those maps, so events flow again from where the kernel buffered them. The
+     * layouts come from the same package, which is opened but not loaded.
+     *
+     * @param attachPoints what the links were called when they were made, in pin order
+     * @throws BpfException when the pins are incomplete (fewer links than attach points) or unreadable
+     */
+    public static SkeletonRunner adopt(PackageReader.Decoded decoded, String name, RunOptions options, Path dir, List<String> attachPoints) {
+        SkeletonRunner r = new SkeletonRunner(decoded.pkg(), options);
+        try {
+            Optional<Btf> btf = SkeletonLoader.btf(decoded, name, options);
+            List<Path> linkPins = pinsIn(dir.resolve(LINKS));
+            if (linkPins.size() != attachPoints.size()) {
+                throw new BpfException(name + ": " + dir + " holds " + linkPins.size() + " pinned links, the run had " + attachPoints.size());
+            }
+            for (int i = 0; i < linkPins.size(); i++) r.links.add(BpfLink.openPinned(linkPins.get(i), attachPoints.get(i)));
+            List<BpfMap> maps = new ArrayList<>();
+            for (Path p : pinsIn(dir.resolve(MAPS))) {
+                PinnedMap m = PinnedMap.open(p);
+                r.pinnedMaps.add(m);
+                maps.add(m.map());
+            }
+            r.pins = dir;
+            r.openReaders(maps, btf, name);
+            return r;
+        } catch (RuntimeException e) {
+            r.pins = null; // a failed adoption leaves the pins for whoever decides about them
+            throw r.closeAfter(e);
+        }
+    }
+
+    private void openReaders(List<BpfMap> maps, Optional<Btf> btf, String name) {
+        histograms = HistogramPrinter.forSampledMaps(maps, pkg, btf, name);
+        events = EventPoller.open(maps, pkg, btf, options.mode(), sink, name);
+    }
+
+    private RuntimeException closeAfter(RuntimeException e) {
+        try {
+            close();
+        } catch (RuntimeException closing) {
+            e.addSuppressed(closing);
+        }
+        return e;
+    }
+
+    /** Pins in {@code dir}, in the order of their numeric names (links/0, links/1, ...) or by name. */
+    private static List<Path> pinsIn(Path dir) {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted(Comparator.comparing((Path p) -> p.getFileName().toString().length()).thenComparing(p -> p.getFileName().toString())).toList();
+        } catch (IOException e) {
+            throw new BpfException("cannot list the pins in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether {@link #pin} can keep every attachment: each is a kernel link (a tc filter is not). */
+    public boolean pinnable() {
+        return object != null && links.stream().allMatch(BpfLink::pinnable);
+    }
+
+    /**
+     * Pins the programs, maps and links in {@code dir} (created; it must be in bpffs), so they outlive this process.
+     * On failure nothing stays pinned and the run goes on unpinned.
+     */
+    public void pin(Path dir) {
+        if (object == null) throw new IllegalStateException("only a run started here can be pinned");
+        try {
+            Files.createDirectories(dir.resolve(PROGS));
+            Files.createDirectories(dir.resolve(MAPS));
+            Files.createDirectories(dir.resolve(LINKS));
+            for (BpfProgram p : object.programs()) if (p.fd() >= 0) p.pin(dir.resolve(PROGS).resolve(pinName(p.name())));
+            for (BpfMap m : object.maps()) m.pin(dir.resolve(MAPS).resolve(pinName(m.name())));
+            for (int i = 0; i < links.size(); i++) links.get(i).pin(dir.resolve(LINKS).resolve(Integer.toString(i)));
+            pins = dir;
+        } catch (IOException | RuntimeException e) {
+            removePins(dir);
+            if (e instanceof RuntimeException r) throw r;
+            throw new BpfException("cannot create " + dir + " in bpffs: " + e.getMessage());
+        }
+    }
+
+    /** bpffs refuses dots in names (they are kept for its own files): "sigsnoo.rodata" is pinned as "sigsnoo_rodata". */
+    private static String pinName(String name) {
+        return name.replace('.', '_');
+    }
+
+    /** Where this run is pinned, if it is. */
+    public Optional<Path> pinDirectory() {
+        return Optional.ofNullable(pins);
     }
 
     /** Attach points, one per link: {@code kill_entry -> tracepoint/syscalls/sys_enter_kill}. */
@@ -67,12 +173,12 @@ public final class SkeletonRunner implements AutoCloseable {
 
     /** Events printed so far; callable from any thread, and after close. */
     public long eventsSeen() {
-        return events.eventsSeen();
+        return events == null ? 0 : events.eventsSeen();
     }
 
     /** Events the kernel dropped because a buffer was full; callable from any thread, and after close. */
     public long eventsLost() {
-        return events.eventsLost();
+        return events == null ? 0 : events.eventsLost();
     }
 
     /** Polls and prints until {@link #stop()} is called or the duration passes. */
@@ -108,20 +214,38 @@ public final class SkeletonRunner implements AutoCloseable {
     }
 
     /**
-     * Releases in reverse order of creation: links (detaching tc filters and XDP), readers and epoll,
-     * then the object. Everything is released even when a step fails; the first failure is rethrown.
+     * Ends the run: removes its pins, if any, then releases in reverse order of creation: links (detaching tc
+     * filters and XDP), readers and epoll, then the object or the pinned maps. Everything is released even when a
+     * step fails; the first failure is rethrown.
      */
     @Override
     public synchronized void close() {
         RuntimeException failure = null;
+        if (pins != null) {
+            Path dir = pins;
+            failure = release(failure, () -> removePins(dir));
+            pins = null;
+        }
         for (int i = links.size() - 1; i >= 0; i--) failure = release(failure, links.get(i)::close);
         links.clear();
         if (events != null) failure = release(failure, events::close);
+        for (PinnedMap m : pinnedMaps) failure = release(failure, m::close);
+        pinnedMaps.clear();
         if (object != null) {
             failure = release(failure, object::close);
             object = null;
         }
         if (failure != null) throw failure;
+    }
+
+    /** Deletes a pin directory: removing a pin's file unpins it; what no fd holds any more is freed. */
+    static void removePins(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(p);
+        } catch (IOException | UncheckedIOException e) {
+            throw new BpfException("cannot remove the pins in " + dir + ": " + e.getMessage());
+        }
     }
 
     private static RuntimeException release(RuntimeException failure, Runnable close) {

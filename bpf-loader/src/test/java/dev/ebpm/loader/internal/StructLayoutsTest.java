@@ -51,6 +51,33 @@ class StructLayoutsTest {
         expected.put("offsetof(union bpf_attr, license)", StructLayouts.ProgLoadAttr.LICENSE);
         expected.put("offsetof(union bpf_attr, expected_attach_type)", StructLayouts.ProgLoadAttr.EXPECTED_ATTACH_TYPE);
         expected.put("offsetof(union bpf_attr, attach_btf_id)", StructLayouts.ProgLoadAttr.ATTACH_BTF_ID);
+        expected.put("sizeof(struct bpf_map_info)", StructLayouts.MapInfo.SIZE);
+        expected.put("offsetof(struct bpf_map_info, type)", StructLayouts.MapInfo.TYPE);
+        expected.put("offsetof(struct bpf_map_info, id)", StructLayouts.MapInfo.ID);
+        expected.put("offsetof(struct bpf_map_info, key_size)", StructLayouts.MapInfo.KEY_SIZE);
+        expected.put("offsetof(struct bpf_map_info, value_size)", StructLayouts.MapInfo.VALUE_SIZE);
+        expected.put("offsetof(struct bpf_map_info, max_entries)", StructLayouts.MapInfo.MAX_ENTRIES);
+        expected.put("offsetof(struct bpf_map_info, map_flags)", StructLayouts.MapInfo.MAP_FLAGS);
+        expected.put("offsetof(struct bpf_map_info, name)", StructLayouts.MapInfo.NAME);
+        expected.put("offsetof(struct bpf_map_info, btf_key_type_id)", StructLayouts.MapInfo.BTF_KEY_TYPE_ID);
+        expected.put("offsetof(struct bpf_map_info, btf_value_type_id)", StructLayouts.MapInfo.BTF_VALUE_TYPE_ID);
+        expected.put("sizeof(struct bpf_prog_info)", StructLayouts.ProgInfo.SIZE);
+        expected.put("offsetof(struct bpf_prog_info, type)", StructLayouts.ProgInfo.TYPE);
+        expected.put("offsetof(struct bpf_prog_info, id)", StructLayouts.ProgInfo.ID);
+        expected.put("offsetof(struct bpf_prog_info, tag)", StructLayouts.ProgInfo.TAG);
+        expected.put("offsetof(struct bpf_prog_info, load_time)", StructLayouts.ProgInfo.LOAD_TIME);
+        expected.put("offsetof(struct bpf_prog_info, created_by_uid)", StructLayouts.ProgInfo.CREATED_BY_UID);
+        expected.put("offsetof(struct bpf_prog_info, name)", StructLayouts.ProgInfo.NAME);
+        expected.put("offsetof(struct bpf_link_info, type)", StructLayouts.LinkInfo.TYPE);
+        expected.put("offsetof(struct bpf_link_info, id)", StructLayouts.LinkInfo.ID);
+        expected.put("offsetof(struct bpf_link_info, prog_id)", StructLayouts.LinkInfo.PROG_ID);
+        expected.put("offsetof(struct bpf_link_info, raw_tracepoint.tp_name)", StructLayouts.LinkInfo.RAW_TP_NAME);
+        expected.put("offsetof(struct bpf_link_info, raw_tracepoint.tp_name_len)", StructLayouts.LinkInfo.RAW_TP_NAME_LEN);
+        expected.put("offsetof(struct bpf_link_info, tracing.attach_type)", StructLayouts.LinkInfo.TRACING_ATTACH_TYPE);
+        expected.put("offsetof(struct bpf_link_info, tracing.target_btf_id)", StructLayouts.LinkInfo.TRACING_TARGET_BTF_ID);
+        expected.put("offsetof(struct bpf_link_info, cgroup.cgroup_id)", StructLayouts.LinkInfo.CGROUP_ID);
+        expected.put("offsetof(struct bpf_link_info, cgroup.attach_type)", StructLayouts.LinkInfo.CGROUP_ATTACH_TYPE);
+        expected.put("offsetof(struct bpf_link_info, xdp.ifindex)", StructLayouts.LinkInfo.XDP_IFINDEX);
 
         StringBuilder c = new StringBuilder("""
             #include <stdio.h>

@@ -1,12 +1,12 @@
 package dev.ebpm.cli.lifecycle;
 
-import dev.ebpm.cli.run.RunnerCommand;
 /** The commands around detached runs (`ebpm run -d` lives in RunCommand), for Main to register. */
 public final class LifecycleCommands {
     public static final Class<?>[] ALL = {
         PsCommand.class,
         LogsCommand.class,
         StopCommand.class,
+        DaemonCommand.class,
     };
 
     private LifecycleCommands() {

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ebpm.cli.options.StoreOptions;
+import dev.ebpm.cli.output.TextTable;
 import dev.ebpm.core.runs.DetachedRuns;
-import dev.ebpm.core.runs.RunStatus;
 import dev.ebpm.core.session.Session;
+import dev.ebpm.loader.BpfException;
+import dev.ebpm.loader.KernelPrograms;
 import dev.ebpm.store.RunRecord;
 import java.io.IOException;
 import java.time.Duration;
@@ -22,33 +24,50 @@ import picocli.CommandLine.Option;
 
 @Command(name = "ps", description = {
     "List detached runs (ebpm run -d): id, package, pid, uptime, attached programs, events seen, state.",
-    "A run whose runner died is marked killed and what it pinned is removed.",
+    "A run whose programs went with their host is marked killed; one whose programs are pinned stays running until a",
+    "daemon adopts it. With --all, ended runs too, and every BPF program in the kernel, ebpm's marked with their run.",
 })
 public final class PsCommand implements Callable<Integer> {
     @Mixin StoreOptions store = new StoreOptions();
 
-    @Option(names = {"-a", "--all"}, description = "include runs that ended")
+    @Option(names = {"-a", "--all"}, description = "include runs that ended, and list every BPF program loaded in the kernel (root): "
+            + "id, type, name, tag, attach points, the processes holding it, and ebpm's run")
     boolean all;
 
-    @Option(names = "--json", description = "print JSON")
+    @Option(names = "--programs", description = "list only the kernel's BPF programs (as --all does after the runs)")
+    boolean programs;
+
+    @Option(names = "--json", description = "print JSON (the runs; with --programs, the kernel's programs)")
     boolean json;
 
     @Override
     public Integer call() throws IOException {
         try (Session session = store.session()) {
-            return list(session, all, json);
+            if (programs) return programs(session, json);
+            int code = list(session, all, json);
+            if (all && !json) {
+                System.out.println();
+                programs(session, false);
+            }
+            return code;
         }
     }
 
     /** `ps` over the session's store, for `ebpm list --running` too. */
     public static int list(Session session, boolean all, boolean json) throws IOException {
         List<DetachedRuns.Listed> runs = new ArrayList<>();
+        int waiting = 0;
         for (DetachedRuns.Listed l : new DetachedRuns(session).list(all)) {
             RunRecord r = l.run();
             if (l.foundGone()) System.err.println("ebpm: run " + r.id() + " (" + r.packageName() + ") is gone: " + DetachedRuns.describe(r));
+            if (l.waiting()) waiting++;
             if (all || r.state().live()) runs.add(l);
         }
         print(runs, json, all);
+        if (waiting > 0 && !json) {
+            System.err.println("ebpm: " + waiting + (waiting == 1 ? " run waits" : " runs wait")
+                    + " for the daemon; start it with: ebpm daemon (or systemctl start ebpm)");
+        }
         return 0;
     }
 
@@ -56,11 +75,8 @@ public final class PsCommand implements Callable<Integer> {
         Instant now = Instant.now();
         if (json) {
             List<Map<String, Object>> out = new ArrayList<>();
-            for (DetachedRuns.Listed r : runs) out.add(toJson(r, now));
-            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            m.writeValue(System.out, out);
-            System.out.println();
-            System.out.flush();
+            for (DetachedRuns.Listed r : runs) out.add(r.json(now));
+            writeJson(out);
             return;
         }
         if (runs.isEmpty()) {
@@ -72,42 +88,81 @@ public final class PsCommand implements Callable<Integer> {
             RunRecord r = l.run();
             List<String> targets = new ArrayList<>();
             for (String a : r.attachPoints()) targets.add(a.contains(" -> ") ? a.substring(a.indexOf(" -> ") + 4) : a);
-            rows.add(List.of(r.id(), r.packageName() + "@" + r.version(), r.pid() == null ? "-" : r.pid().toString(),
-                    uptime(r, now), programs(r), Long.toString(l.status().events()), DetachedRuns.describe(r),
+            rows.add(List.of(r.id(), r.packageName() + "@" + r.version(), r.pid() == null || l.waiting() ? "-" : r.pid().toString(),
+                    uptime(r, now), programs(r), Long.toString(l.status().events()), l.state(),
                     targets.isEmpty() ? "-" : String.join(", ", targets)));
         }
-        table(rows);
+        TextTable.print(System.out, List.of("ID", "PACKAGE", "PID", "UPTIME", "PROGS", "EVENTS", "STATE", "ATTACHED"), rows);
+    }
+
+    /** Every BPF program in the kernel; a user who may not list them is told so and the runs stand. */
+    private static int programs(Session session, boolean json) throws IOException {
+        List<DetachedRuns.KernelProgram> all;
+        try {
+            all = new DetachedRuns(session).kernelPrograms();
+        } catch (BpfException e) {
+            System.err.println("ebpm: " + e.getMessage());
+            return json ? 1 : 0;
+        }
+        if (json) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (DetachedRuns.KernelProgram k : all) out.add(toJson(k));
+            writeJson(out);
+            return 0;
+        }
+        System.out.println("BPF programs in the kernel (" + all.size() + "):");
+        List<List<String>> rows = new ArrayList<>();
+        for (DetachedRuns.KernelProgram k : all) {
+            KernelPrograms.LoadedProgram p = k.program();
+            rows.add(List.of(Integer.toString(p.id()), p.type(), p.name().isEmpty() ? "-" : p.name(), p.tag(),
+                    p.attachPoints().isEmpty() ? "-" : String.join(", ", p.attachPoints()), holders(p), run(k)));
+        }
+        TextTable.print(System.out, List.of("PROG", "TYPE", "NAME", "TAG", "ATTACHED", "HELD BY", "EBPM RUN"), rows);
+        return 0;
+    }
+
+    private static String holders(KernelPrograms.LoadedProgram p) {
+        if (p.holders().isEmpty()) return "-";
+        List<String> h = new ArrayList<>();
+        for (KernelPrograms.Holder x : p.holders()) h.add(x.command() + "(" + x.pid() + ")");
+        return String.join(", ", h);
+    }
+
+    private static String run(DetachedRuns.KernelProgram k) {
+        if (k.runId() == null) return "-";
+        if (k.run() == null) return k.runId() + " (pinned; no record in this store)";
+        return k.runId() + " " + k.run().packageName() + " " + DetachedRuns.describe(k.run());
+    }
+
+    private static Map<String, Object> toJson(DetachedRuns.KernelProgram k) {
+        KernelPrograms.LoadedProgram p = k.program();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("type", p.type());
+        m.put("name", p.name());
+        m.put("tag", p.tag());
+        m.put("uid", p.uid());
+        m.put("loaded_at", p.loadedAt().toString());
+        m.put("attach_points", p.attachPoints());
+        List<Map<String, Object>> holders = new ArrayList<>();
+        for (KernelPrograms.Holder h : p.holders()) holders.add(Map.of("pid", h.pid(), "command", h.command()));
+        m.put("held_by", holders);
+        m.put("run", k.runId());
+        m.put("package", k.run() == null ? null : k.run().packageName());
+        m.put("run_state", k.run() == null ? null : k.run().state().id());
+        return m;
+    }
+
+    private static void writeJson(Object value) throws IOException {
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        m.writeValue(System.out, value);
+        System.out.println();
+        System.out.flush();
     }
 
     private static String programs(RunRecord r) {
         if (r.kind().equals("wasm") && r.state().live()) return "wasm";
         return Integer.toString(r.attachPoints().size());
-    }
-
-    private static Map<String, Object> toJson(DetachedRuns.Listed l, Instant now) {
-        RunRecord r = l.run();
-        RunStatus st = l.status();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", r.id());
-        m.put("package", r.packageName());
-        m.put("version", r.version());
-        m.put("kind", r.kind());
-        m.put("args", r.args());
-        m.put("pid", r.pid());
-        m.put("uid", r.uid());
-        m.put("state", r.state().id());
-        m.put("started_at", r.startedAt().toString());
-        m.put("ended_at", r.endedAt() == null ? null : r.endedAt().toString());
-        m.put("uptime_seconds", Duration.between(r.startedAt(), r.endedAt() == null ? now : r.endedAt()).toSeconds());
-        m.put("exit_code", r.exitCode());
-        m.put("signal", r.signal());
-        m.put("error", r.error());
-        m.put("programs", r.attachPoints().size());
-        m.put("attach_points", r.attachPoints());
-        m.put("events", st.events());
-        m.put("events_lost", st.lost());
-        m.put("log", r.logPath());
-        return m;
     }
 
     static String uptime(RunRecord r, Instant now) {
@@ -117,9 +172,5 @@ public final class PsCommand implements Callable<Integer> {
         if (s < 3600) return String.format("%dm%02ds", s / 60, s % 60);
         if (s < 86400) return String.format("%dh%02dm", s / 3600, s % 3600 / 60);
         return String.format("%dd%02dh", s / 86400, s % 86400 / 3600);
-    }
-
-    private static void table(List<List<String>> rows) {
-        dev.ebpm.cli.output.TextTable.print(System.out, List.of("ID", "PACKAGE", "PID", "UPTIME", "PROGS", "EVENTS", "STATE", "ATTACHED"), rows);
     }
 }

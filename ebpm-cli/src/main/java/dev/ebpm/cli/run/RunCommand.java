@@ -1,12 +1,14 @@
 package dev.ebpm.cli.run;
 
 import dev.ebpm.cli.output.Terminal;
+import dev.ebpm.cli.lifecycle.DaemonCommand;
 import dev.ebpm.cli.output.UserError;
-import dev.ebpm.cli.run.RunnerCommand;
 import dev.ebpm.core.run.ForegroundRun;
 import dev.ebpm.core.run.RunLocator;
 import dev.ebpm.core.run.RunnablePackage;
 import dev.ebpm.core.runs.DetachedRuns;
+import dev.ebpm.core.runs.RestartPolicy;
+import dev.ebpm.core.runs.RunSpec;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.spec.PackageSpec;
 import dev.ebpm.loader.event.EventFormatter;
@@ -47,6 +49,7 @@ import picocli.CommandLine.Parameters;
             "  sudo ebpm run sigsnoop-wasm -d 10",
             "  sudo ebpm run ghcr.io/eunomia-bpf/sigsnoop:latest",
             "  sudo ebpm run -d sigsnoop        # detached: prints a run id; see ebpm ps, logs, stop",
+            "  sudo ebpm run -d --restart always sigsnoop   # comes back after a reboot (with the daemon's systemd unit)",
         })
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PKG", arity = "0..1", description = "package name, file or directory")
@@ -76,9 +79,14 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = {"-h", "--help"}, description = "show this help, or with PKG the package's options")
     boolean help;
 
-    @Option(names = {"-d", "--detach"}, description = "run in the background: print a run id and return (see ebpm ps, logs, stop); "
-            + "events go to the run's log as JSON lines. Must come before PKG.")
+    @Option(names = {"-d", "--detach"}, description = "run in the background, hosted by the store's daemon (started if none runs): "
+            + "print a run id and return (see ebpm ps, logs, stop); events go to the run's log as JSON lines. Must come before PKG.")
     boolean detach;
+
+    @Option(names = "--restart", paramLabel = "POLICY", description = "with -d: when the daemon starts the run again from its verified "
+            + "copy: always (whenever it ends by itself, and after a reboot), on-failure (when it fails, and after a reboot) or no "
+            + "(default). ebpm stop ends it for good.")
+    String restart;
 
     @Option(names = "--allow-unsigned", description = {"run a package fetched from a hub (not installed) even if it is unsigned or signed",
             "by a key not trusted here, with a warning. Tampered signatures are refused regardless."})
@@ -102,6 +110,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             spec.commandLine().usage(System.out);
             return 0;
         }
+        if (restart != null && !detach) throw new UserError("--restart applies to detached runs: add -d");
+        if (restart != null) RestartPolicy.of(restart);
         try (Session session = Session.open(registries.apply(store.settings(false, false, false)))) {
             Prepared p = prepare(session);
             if (p == null) return 0;
@@ -120,10 +130,10 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
      * A located package with its options parsed: {@code options} for an eBPF package, {@code guestArgs} for a WASM
      * one (a guest parses its own arguments: every word after PKG, untouched).
      */
-    public record Prepared(RunnablePackage pkg, RunOptions options, List<String> guestArgs) {}
+    private record Prepared(RunnablePackage pkg, RunOptions options, List<String> guestArgs) {}
 
     /** Locates the package and parses its options; prints the package's help and returns null for --help. */
-    public Prepared prepare(Session session) {
+    private Prepared prepare(Session session) {
         RunnablePackage located = new RunLocator(session).locate(PackageSpec.parse(pkg), allowUnsigned);
         if (located.isWasm()) return new Prepared(located, null, List.copyOf(programArgs));
         ProgramArguments args = new ProgramArguments(located.bpf().pkg(), located.name());
@@ -140,21 +150,23 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     }
 
     private int startDetached(Session session, Prepared p) {
-        DetachedRuns.Started started = new DetachedRuns(session).start(p.pkg(), this::detachedWords, id -> RunnerCommand.command(session.storeRoot().toString(), id));
+        DetachedRuns.Started started = new DetachedRuns(session).start(p.pkg(), spec(p), () -> DaemonCommand.command(session.storeRoot()));
         System.out.println(started.id());
-        if (started.stillStarting()) {
-            System.err.println("ebpm: run " + started.id() + " is still starting; see ebpm ps and " + started.runnerLog());
-        }
         return 0;
     }
 
-    /**
-     * The words a detached runner parses again to run the same thing: ebpm's options, then {@code pkgWord} (the
-     * absolute path of the package copy the CLI verified), then the package's words. --json is implied.
-     */
-    public List<String> detachedWords(String pkgWord) {
+    /** What the daemon runs: the options parsed here, the words as typed (for ps), the restart policy. JSON lines. */
+    private RunSpec spec(Prepared p) {
+        RunnablePackage pkg = p.pkg();
+        return new RunSpec(pkg.name(), pkg.version() == null ? "-" : pkg.version(), pkg.isWasm() ? "wasm" : "bpf", ebpmWords(), programArgs,
+                p.options() == null ? Map.of() : p.options().variables(), btfFile().map(f -> f.toAbsolutePath().toString()).orElse(null),
+                ifname, uprobeBinary, durationSeconds == null ? null : (long) (durationSeconds * 1000), verbose, wasmInterpreter,
+                restart == null ? RestartPolicy.NO.id() : restart);
+    }
+
+    /** ebpm's own options as a detached run records them ({@code ps --json} args), before the package copy's path. */
+    private List<String> ebpmWords() {
         List<String> w = new ArrayList<>();
-        w.add("--detach");
         if (verbose) w.add("--verbose");
         if (wasmInterpreter) w.add("--wasm-interpreter");
         if (allowUnsigned) w.add("--allow-unsigned");
@@ -162,8 +174,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (ifname != null) w.addAll(List.of("--ifname", ifname));
         if (uprobeBinary != null) w.addAll(List.of("--uprobe-binary", uprobeBinary));
         if (durationSeconds != null) w.addAll(List.of("--duration", Double.toString(durationSeconds)));
-        w.add(pkgWord);
-        w.addAll(programArgs);
+        if (restart != null) w.addAll(List.of("--restart", restart));
         return w;
     }
 
@@ -175,7 +186,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         return durationSeconds == null ? null : Duration.ofMillis((long) (durationSeconds * 1000));
     }
 
-    public WasmOptions wasmOptions() {
+    private WasmOptions wasmOptions() {
         return WasmOptions.defaults().withCompiled(!wasmInterpreter).withBtf(btfFile()).withVerbose(verbose);
     }
 

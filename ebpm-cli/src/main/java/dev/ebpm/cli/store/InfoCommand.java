@@ -58,7 +58,7 @@ public final class InfoCommand implements Callable<Integer> {
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("origin", l.origin());
-                out.put("manifest", StoreOutput.JSON.readValue(l.manifest().toJson(), JsonNode.class));
+                out.put("manifest", StoreOutput.mapper().readValue(l.manifest().toJson(), JsonNode.class));
                 StoreOutput.json(System.out, out);
             } else {
                 printManifest(l.origin() + " (not installed)", l.manifest());
@@ -82,7 +82,7 @@ public final class InfoCommand implements Callable<Integer> {
             out.put("install", install);
             out.put("manifest_sha256", v.manifestSha256());
             out.put("archive_sha256", v.archiveSha256());
-            out.put("manifest", StoreOutput.JSON.readValue(m.toJson(), JsonNode.class));
+            out.put("manifest", StoreOutput.mapper().readValue(m.toJson(), JsonNode.class));
             StoreOutput.json(System.out, out);
             return 0;
         }

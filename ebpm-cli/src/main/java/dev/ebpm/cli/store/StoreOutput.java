@@ -12,15 +12,22 @@ import java.util.Map;
 
 /** How store commands print: aligned tables for people, JSON for scripts. */
 final class StoreOutput {
-    static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-
     private StoreOutput() {
     }
 
+    /** Built on first use: an ObjectMapper costs a table printer (ebpm list) a few hundred classes it does not need. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    }
+
+    static ObjectMapper mapper() {
+        return Json.MAPPER;
+    }
+
     static void json(PrintStream out, Object value) throws IOException {
-        JSON.writeValue(out, value);
+        Json.MAPPER.writeValue(out, value);
         out.println();
         out.flush();
     }

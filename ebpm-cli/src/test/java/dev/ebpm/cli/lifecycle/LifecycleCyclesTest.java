@@ -35,7 +35,8 @@ class LifecycleCyclesTest {
             CliProcess.Result r = ebpm("run", "-d", "--store", store.toString(), "sigsnoop");
             assertEquals(0, r.exitCode(), "cycle " + i + ": " + r.stderr());
             long pid = Lifecycle.run(Lifecycle.ps(store), r.stdout()).get("pid").asLong();
-            ours.addAll(Lifecycle.heldBy(pid));
+            ours.addAll(Lifecycle.heldBy(pid)); // the daemon hosts this run alone: what it holds is the run's
+            ours.addAll(Lifecycle.objectsOf(r.stdout()));
             CliProcess.Result s = ebpm("stop", "--store", store.toString(), r.stdout());
             assertEquals(0, s.exitCode(), "cycle " + i + ": " + s.stderr());
         }
@@ -58,5 +59,10 @@ class LifecycleCyclesTest {
         assertEquals(CYCLES, Lifecycle.ps(store, "-a").size());
         System.out.printf("%d run -d/stop cycles in %.1f s%n", CYCLES, seconds);
         assertTrue(seconds < 120, "cycles took " + seconds + " s");
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopTheDaemon() {
+        Lifecycle.stopAll(store);
     }
 }

@@ -45,7 +45,7 @@ class LifecycleOwnerTest {
         try (LocalStore s = LocalStore.open(store)) {
             s.runs().insert(new RunRecord(id, "sigsnoop", "1.0.0", "bpf", List.of("sigsnoop"), p.pid(),
                     Reconciler.processStart(p.pid()).orElseThrow(), uid, Instant.now(), null,
-                    RunState.RUNNING, null, null, null, null, List.of()));
+                    RunState.RUNNING, null, null, null, null, List.of(), "no", 0));
         }
         return id;
     }
@@ -64,7 +64,7 @@ class LifecycleOwnerTest {
         String id = fakeRun(0);
         openToEveryone(store);
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", readableClasspath(), Main.class.getName()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", Lifecycle.readableClasspath(classpath), Main.class.getName()));
         cmd.addAll(List.of("stop", "--store", store.toString(), id));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -95,24 +95,5 @@ class LifecycleOwnerTest {
                 if (Files.isRegularFile(f)) Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
             }
         }
-    }
-
-    /** The test classpath with every entry under a private directory (~/.m2) copied somewhere nobody can read. */
-    private String readableClasspath() throws Exception {
-        Files.setPosixFilePermissions(classpath, PosixFilePermissions.fromString("rwxr-xr-x"));
-        List<String> out = new ArrayList<>();
-        int n = 0;
-        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path p = Path.of(e);
-            if (e.startsWith(System.getProperty("user.home")) && Files.isRegularFile(p)) {
-                Path copy = classpath.resolve((n++) + "-" + p.getFileName());
-                Files.copy(p, copy);
-                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
-                out.add(copy.toString());
-            } else {
-                out.add(e);
-            }
-        }
-        return String.join(File.pathSeparator, out);
     }
 }

@@ -3,7 +3,7 @@ package dev.ebpm.cli.lifecycle;
 import dev.ebpm.core.runs.RunId;
 import dev.ebpm.core.runs.RunDirectory;
 import static dev.ebpm.cli.lifecycle.Lifecycle.ebpm;
-import static dev.ebpm.cli.lifecycle.Lifecycle.heldBy;
+import static dev.ebpm.cli.lifecycle.Lifecycle.objectsOf;
 import static dev.ebpm.cli.lifecycle.Lifecycle.ps;
 import static dev.ebpm.cli.lifecycle.Lifecycle.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * run -d / ps / logs / stop on the real kernel. The runners are real detached processes; the commands that talk to
- * them run in this JVM (one real CLI process checks what a user sees). Kernel objects are checked by id, as other
- * programs (other users' sigsnoop) may be loaded at the same time.
+ * run -d / ps / logs / stop on the real kernel. The daemon hosting the runs is a real detached process; the commands
+ * that talk to it run in this JVM (one real CLI process checks what a user sees). Kernel objects are checked by id,
+ * as other programs (other users' sigsnoop) may be loaded at the same time.
  */
 class LifecycleTest {
     @TempDir Path store;
@@ -42,7 +42,7 @@ class LifecycleTest {
 
     @AfterEach
     void stopEverything() {
-        ebpm("stop", "--all", "--store", store.toString());
+        Lifecycle.stopAll(store);
     }
 
     private String start(String... pkgAndArgs) {
@@ -85,9 +85,12 @@ class LifecycleTest {
         assertEquals("running", b.get("state").asText());
         long sigPid = s.get("pid").asLong();
         long bootPid = b.get("pid").asLong();
-        Set<String> sigObjects = heldBy(sigPid);
-        Set<String> bootObjects = heldBy(bootPid);
-        assertTrue(sigObjects.stream().filter(o -> o.startsWith("prog:")).count() >= 6, "sigsnoop's runner holds its programs: " + sigObjects);
+        assertEquals(Lifecycle.daemonPid(store), sigPid, "the daemon hosts sigsnoop");
+        assertEquals(sigPid, bootPid, "one daemon hosts both runs");
+        Set<String> sigObjects = objectsOf(sig);
+        Set<String> bootObjects = objectsOf(boot);
+        assertTrue(sigObjects.stream().filter(o -> o.startsWith("prog:")).count() >= 6, "sigsnoop's programs are pinned: " + sigObjects);
+        assertEquals(6, sigObjects.stream().filter(o -> o.startsWith("link:")).count(), "and its six links: " + sigObjects);
 
         // a signal a child sends reaches `ebpm logs` as a JSON line
         String event = null;
@@ -110,7 +113,8 @@ class LifecycleTest {
         CliProcess.Result stop = ebpm("stop", "--store", store.toString(), sig);
         assertEquals(0, stop.exitCode(), stop.stderr());
         assertEquals(sig, stop.stdout());
-        assertFalse(Lifecycle.alive(sigPid), "sigsnoop's runner exited");
+        assertEquals(Set.of(boot), Lifecycle.hosted(store), "the daemon hosts sigsnoop no more");
+        assertFalse(Files.exists(RunDirectory.BPFFS.resolve(sig)), "sigsnoop's pins are removed");
         assertEquals(Set.of(), Lifecycle.stillLoaded(sigObjects), "sigsnoop's programs, maps and links are gone");
         ps = ps(store);
         assertEquals(1, ps.size(), ps.toString());
@@ -131,15 +135,22 @@ class LifecycleTest {
         assertEquals(2, ps(store, "--all").size());
     }
 
+    /**
+     * A run whose programs went away with its host (the daemon killed, and the links it pinned gone, as after a reboot)
+     * is shown killed; reconciliation removes what is left of its pins, and nothing of it stays loaded.
+     */
     @Test
-    void aKilledRunnerIsShownKilledAndLeavesNothing() throws Exception {
+    void aRunThatLostItsProgramsIsShownKilledAndLeavesNothing() throws Exception {
         String id = start("sigsnoop");
         long pid = run(ps(store), id).get("pid").asLong();
-        Set<String> objects = heldBy(pid);
+        Set<String> objects = objectsOf(id);
         Path pins = RunDirectory.BPFFS.resolve(id);
-        Files.createDirectories(pins); // as if the run had pinned something
+        assertTrue(Files.isDirectory(pins.resolve("progs")), "the run pinned its programs");
         new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
         for (int i = 0; i < 100 && Lifecycle.alive(pid); i++) Thread.sleep(20);
+        try (var links = Files.list(pins.resolve("links"))) {
+            for (Path link : links.toList()) Files.delete(link); // the attachments go, as a reboot takes them
+        }
         CliProcess.Result r = ebpm("ps", "--store", store.toString());
         assertTrue(r.stderr().contains("run " + id + " (sigsnoop) is gone: killed"), r.stderr());
         JsonNode k = run(ps(store, "-a"), id);

@@ -54,7 +54,7 @@ class StoreCommandsTest {
         assertTrue(r.out().contains("opensnoop  *1.0.0"), r.out());
 
         r = ebpm("list", "--store", store, "--json");
-        JsonNode list = StoreOutput.JSON.readTree(r.out());
+        JsonNode list = StoreOutput.mapper().readTree(r.out());
         assertEquals(1, list.size());
         assertEquals("opensnoop", list.get(0).get("name").asText());
         assertEquals(Digests.sha256Hex(archive), list.get(0).get("archive_sha256").asText());
@@ -66,7 +66,7 @@ class StoreCommandsTest {
         assertTrue(r.out().contains("opensnoop.bpf.o"), r.out());
 
         r = ebpm("info", "--store", store, "opensnoop@1.0.0", "--json");
-        JsonNode info = StoreOutput.JSON.readTree(r.out());
+        JsonNode info = StoreOutput.mapper().readTree(r.out());
         assertEquals("tracepoint", info.get("manifest").get("requires").get("attach").get(0).asText());
         assertEquals("file", info.get("install").get("source").get("kind").asText());
 

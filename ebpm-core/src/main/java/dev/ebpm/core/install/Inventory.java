@@ -120,8 +120,8 @@ public final class Inventory {
             throw new SpecException("uninstall takes NAME[@VERSION] of an installed package, not " + spec.form() + " (\"" + spec.text() + "\")");
         }
         LocalStore store = session.existingStore().orElseThrow(() -> new PackageNotInstalledException(named.name() + " is not installed"));
-        if (named.anyVersion() && named.hub() == null) return store.installs().uninstall(named.name(), null);
-        if (named.exact() != null && named.hub() == null) return store.installs().uninstall(named.name(), named.exact());
+        if (named.anyVersion() && named.hub() == null) return reportRuns(store, store.installs().uninstall(named.name(), null));
+        if (named.exact() != null && named.hub() == null) return reportRuns(store, store.installs().uninstall(named.name(), named.exact()));
         List<Version> matching = store.packages().versions(named.name()).stream()
                 .filter(v -> named.range().matches(v.version()))
                 .filter(v -> named.hub() == null || InstallSource.hub(named.hub()).equals(v.source()))
@@ -129,6 +129,20 @@ public final class Inventory {
         if (matching.isEmpty()) throw new PackageNotInstalledException("no installed version of " + named.name() + " matches \"" + named.text() + "\"");
         List<String> removed = new java.util.ArrayList<>();
         for (Version v : matching) removed.addAll(store.installs().uninstall(named.name(), v));
+        return reportRuns(store, removed);
+    }
+
+    /**
+     * Detached runs of what was just uninstalled keep running from their own copy of the package: say so, naming
+     * each, rather than leave programs attached that nothing installed accounts for.
+     */
+    private List<String> reportRuns(LocalStore store, List<String> removed) {
+        for (dev.ebpm.store.RunRecord r : store.runs().list(false)) {
+            if (removed.contains(r.packageName() + "@" + r.version())) {
+                session.warn("run " + r.id() + " of " + r.packageName() + "@" + r.version()
+                        + " keeps running from its own copy of the package (ebpm ps; ebpm stop " + r.id() + ")");
+            }
+        }
         return removed;
     }
 

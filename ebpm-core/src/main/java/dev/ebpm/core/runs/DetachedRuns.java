@@ -3,32 +3,37 @@ package dev.ebpm.core.runs;
 import dev.ebpm.core.run.RunException;
 import dev.ebpm.core.run.RunnablePackage;
 import dev.ebpm.core.session.Session;
+import dev.ebpm.loader.KernelPrograms;
 import dev.ebpm.loader.KernelSupport;
 import dev.ebpm.store.LocalStore;
 import dev.ebpm.store.RunRecord;
 import dev.ebpm.store.RunState;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Detached runs ({@code ebpm run -d}, {@code ps}, {@code stop}): each is a row in the store's runs table, a directory
- * under {@code <store>/runs/ID/} and a runner process in its own session. Starting records the run, pins the verified
- * package bytes into its directory (the runner loads those, never the name again), starts the runner and waits until
- * it attached or failed.
+ * Detached runs ({@code ebpm run -d}, {@code ps}, {@code stop}) as the CLI sees them: each is a row in the store's
+ * runs table and a directory under {@code runs/ID/}, hosted by the store's daemon. Starting hands the daemon the
+ * verified package bytes (it never resolves the name again), starting the daemon first when none answers; listing
+ * reads the store, so it works without a daemon; stopping asks the daemon, or cleans up itself what no process hosts.
  */
 public final class DetachedRuns {
-    /** The hidden subcommand a runner process is started with: {@code ... runner --store ROOT ID}. */
+    /** The hidden subcommand runner processes of ebpm before the daemon were started with ({@code ... runner ID}). */
     public static final String RUNNER_COMMAND = "runner";
-    private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration DAEMON_START_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
 
     private final Session session;
@@ -37,65 +42,61 @@ public final class DetachedRuns {
         this.session = session;
     }
 
-    /** How {@link #start} ended: the run id, and whether it is still starting after the timeout. */
-    public record Started(String id, boolean stillStarting, Path runnerLog) {}
+    /** What {@link #start} did: the run id, and whether the daemon pinned its programs (they outlive the daemon). */
+    public record Started(String id, boolean pinned) {}
 
     /**
-     * @param words         the words the runner re-reads to run the same thing, given the path of the pinned copy
-     * @param runnerCommand the command line that starts a runner for a run id (the CLI's own JVM and class path)
+     * Has the store's daemon run {@code pkg} (the package as it was located and verified), starting a daemon with
+     * {@code daemonCommand} when none answers. Returns once the programs are attached.
+     *
+     * @throws RunException with the daemon's reason when it cannot load or attach (the run is recorded failed)
      */
-    public Started start(RunnablePackage pkg, Function<String, List<String>> words, Function<String, List<String>> runnerCommand) {
-        if (!KernelSupport.hasBpfPrivileges()) {
-            throw new RunException("running BPF programs needs root (or CAP_BPF and CAP_PERFMON): try sudo ebpm run -d " + pkg.name());
-        }
-        LocalStore store = session.store();
-        String id = RunId.random();
-        RunDirectory dir = RunDirectory.create(store.root(), id);
-        Path pinned = dir.pin(pkg);
-        store.runs().insert(RunRecord.starting(id, pkg.name(), pkg.version() == null ? "-" : pkg.version(), pkg.isWasm() ? "wasm" : "bpf",
-                words.apply(pinned.toString()), Reconciler.currentUid(), dir.events().toString()));
-        Process runner;
-        try {
-            runner = new ProcessBuilder(runnerCommand.apply(id))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.runnerLog().toFile()))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(dir.runnerLog().toFile()))
-                    .start();
-        } catch (IOException e) {
-            store.runs().finish(id, RunState.FAILED, null, null, "cannot start the runner: " + e.getMessage());
-            throw new RunException("cannot start the runner process: " + e.getMessage());
-        }
-        store.runs().setPid(id, runner.pid(), Reconciler.processStart(runner.pid()).orElse(null));
-        return awaitAttached(store, runner, id, dir);
+    public Started start(RunnablePackage pkg, RunSpec spec, Supplier<List<String>> daemonCommand) {
+        RestartPolicy.of(spec.restart());
+        DaemonClient daemon = daemon(daemonCommand, "try sudo ebpm run -d " + pkg.name());
+        var reply = daemon.post("/v1/runs", Map.of("spec", spec, "files", PackageCopy.of(pkg).files()), ATTACH_TIMEOUT).orThrow().json();
+        return new Started(reply.get("id").asText(), reply.path("pinned").asBoolean());
     }
 
-    private static Started awaitAttached(LocalStore store, Process runner, String id, RunDirectory dir) {
-        long deadline = System.nanoTime() + ATTACH_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean ended = !runner.isAlive();
-            RunRecord r = store.runs().find(id).orElseThrow();
-            switch (r.state()) {
-                case RUNNING, EXITED -> {
-                    return new Started(id, false, dir.runnerLog());
-                }
-                case FAILED -> throw new RunException(r.error() == null ? "the run failed; see " + dir.runnerLog() : r.error());
-                case KILLED -> throw new RunException("the runner was killed before it attached; see " + dir.runnerLog());
-                default -> {
-                    // still starting
-                }
-            }
-            if (ended) {
-                store.runs().finish(id, RunState.KILLED, runner.exitValue(), null, null);
-                throw new RunException("the runner exited with status " + runner.exitValue() + " before it attached: " + lastLine(dir.runnerLog()));
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+    /**
+     * A client of the store's daemon, which is started first if none answers. A running daemon serves whoever its socket
+     * admits (root and its group); starting one takes BPF privileges ({@code hint} says how to get them).
+     */
+    private DaemonClient daemon(Supplier<List<String>> daemonCommand, String hint) {
+        DaemonPaths paths = DaemonPaths.of(session.storeRoot());
+        DaemonClient client = new DaemonClient(paths.socket());
+        try {
+            client.get("/v1/status", Duration.ofSeconds(10)).orThrow();
+            return client;
+        } catch (DaemonClient.Unreachable e) {
+            if (e.denied()) throw e;
         }
-        return new Started(id, true, dir.runnerLog());
+        if (!KernelSupport.hasBpfPrivileges()) {
+            throw new RunException("running BPF programs needs root (or CAP_BPF and CAP_PERFMON), and no ebpm daemon runs for "
+                    + session.storeRoot() + ": " + hint);
+        }
+        Process daemon;
+        try {
+            Files.createDirectories(paths.log().getParent());
+            daemon = new ProcessBuilder(daemonCommand.get())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(paths.log().toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(paths.log().toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new RunException("cannot start the ebpm daemon: " + e.getMessage());
+        }
+        long deadline = System.nanoTime() + DAEMON_START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (client.reachable()) return client;
+            // another daemon may have won the race for this store: it answers soon, though ours exits
+            if (!daemon.isAlive() && paths.readInfo().filter(DaemonPaths.Info::alive).isEmpty()) {
+                throw new RunException("the ebpm daemon exited with status " + daemon.exitValue() + " before it answered: " + lastLine(paths.log()));
+            }
+            sleep(20);
+        }
+        throw new RunException("the ebpm daemon did not answer on " + paths.socket() + " within " + DAEMON_START_TIMEOUT.toSeconds()
+                + " s; see " + paths.log());
     }
 
     static String lastLine(Path file) {
@@ -107,14 +108,53 @@ public final class DetachedRuns {
             }
             return "(no output; see " + file + ")";
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return "(see " + file + ")";
         }
     }
 
-    /** A run as {@code ps} shows it: its record after reconciliation, its counters, and whether it was found gone just now. */
-    public record Listed(RunRecord run, RunStatus status, boolean foundGone) {}
+    /**
+     * A run as {@code ps} shows it: its record after reconciliation, its counters, whether it was found gone just now,
+     * and whether it waits for a daemon (its host is gone; its programs are pinned, or its restart policy will start it).
+     */
+    public record Listed(RunRecord run, RunStatus status, boolean foundGone, boolean waiting, boolean pinned) {
+        /** running, starting, stopped (SIGTERM), exited (0), killed, failed: why; and for a run no daemon hosts now, why it is live. */
+        public String state() {
+            if (!waiting) return describe(run);
+            return pinned ? "running (no daemon)" : "waiting to restart (no daemon)";
+        }
 
-    /** Every live run (and ended ones with {@code all}), reconciled with the processes that exist. Creates no store. */
+        /** The run as {@code ps --json} and the daemon's API show it. */
+        public Map<String, Object> json(Instant now) {
+            RunRecord r = run;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", r.id());
+            m.put("package", r.packageName());
+            m.put("version", r.version());
+            m.put("kind", r.kind());
+            m.put("args", r.args());
+            m.put("pid", r.pid());
+            m.put("uid", r.uid());
+            m.put("state", r.state().id());
+            m.put("started_at", r.startedAt().toString());
+            m.put("ended_at", r.endedAt() == null ? null : r.endedAt().toString());
+            m.put("uptime_seconds", Duration.between(r.startedAt(), r.endedAt() == null ? now : r.endedAt()).toSeconds());
+            m.put("exit_code", r.exitCode());
+            m.put("signal", r.signal());
+            m.put("error", r.error());
+            m.put("programs", r.attachPoints().size());
+            m.put("attach_points", r.attachPoints());
+            m.put("events", status.events());
+            m.put("events_lost", status.lost());
+            m.put("log", r.logPath());
+            m.put("restart", r.restart());
+            m.put("restarts", r.restarts());
+            m.put("hosted", r.state().live() && !waiting);
+            m.put("pins", pinned ? RunDirectory.BPFFS.resolve(r.id()).toString() : null);
+            return m;
+        }
+    }
+
+    /** Every live run (and ended ones with {@code all}), reconciled with the processes and pins that exist. Creates no store. */
     public List<Listed> list(boolean all) {
         List<Listed> out = new ArrayList<>();
         if (session.existingStore().isEmpty()) return out;
@@ -123,8 +163,34 @@ public final class DetachedRuns {
             RunRecord now = Reconciler.reconcile(s, r);
             boolean gone = r.state().live() && !now.state().live();
             if (all || now.state().live() || gone) {
-                out.add(new Listed(now, RunStatus.read(RunDirectory.of(s.root(), now.id()).status()), gone));
+                RunDirectory dir = RunDirectory.of(s.root(), now.id());
+                boolean waiting = now.state().live() && !Reconciler.hostAlive(now);
+                out.add(new Listed(now, RunStatus.read(dir.status()), gone, waiting, now.state().live() && dir.pinned()));
             }
+        }
+        return out;
+    }
+
+    /**
+     * A BPF program in the kernel, joined with ebpm's records: the run whose pins hold it ({@code /sys/fs/bpf/ebpm/ID}),
+     * and that run's record in this store, if it has one (null: not ebpm's, or a run of another store).
+     */
+    public record KernelProgram(KernelPrograms.LoadedProgram program, String runId, RunRecord run) {}
+
+    /** Every BPF program loaded in the kernel, ebpm's marked with their run. @throws dev.ebpm.loader.BpfException when not root */
+    public List<KernelProgram> kernelPrograms() {
+        List<KernelPrograms.LoadedProgram> programs = KernelPrograms.list();
+        Map<Integer, String> runOf = new java.util.HashMap<>();
+        File[] pinned = RunDirectory.BPFFS.toFile().listFiles((d, n) -> RunId.isValid(n));
+        if (pinned != null) {
+            for (File dir : pinned) for (int id : KernelPrograms.pinnedUnder(dir.toPath())) runOf.put(id, dir.getName());
+        }
+        Map<String, RunRecord> records = new java.util.HashMap<>();
+        session.existingStore().ifPresent(s -> s.runs().list(true).forEach(r -> records.put(r.id(), r)));
+        List<KernelProgram> out = new ArrayList<>();
+        for (KernelPrograms.LoadedProgram p : programs) {
+            String run = runOf.get(p.id());
+            out.add(new KernelProgram(p, run, run == null ? null : records.get(run)));
         }
         return out;
     }
@@ -146,13 +212,41 @@ public final class DetachedRuns {
     public record Stopped(List<String> ids, List<String> killed) {}
 
     /**
-     * Stops runs: SIGTERM asks each runner to detach and exit; one still alive after {@code timeout} is killed and what it
-     * pinned is removed. {@code target}: a run id or a package name (every running run of it); null with {@code all}.
+     * Stops runs: the daemon detaches and unpins those it hosts; a run no process hosts (pinned, or waiting to
+     * restart) is unpinned here; a runner process of ebpm before the daemon gets SIGTERM, and SIGKILL after
+     * {@code timeout}. {@code target}: a run id or a package name (every running run of it); null with {@code all}.
      */
     public Stopped stop(String target, boolean all, Duration timeout) {
         if (all == (target != null)) throw new RunException("stop needs a run id, a package name or --all");
         LocalStore s = session.store();
         List<RunRecord> runs = targets(s, target, all);
+        DaemonPaths paths = DaemonPaths.of(s.root());
+        Optional<DaemonPaths.Info> daemon = paths.readInfo().filter(DaemonPaths.Info::alive);
+        List<String> killed = new ArrayList<>();
+        List<RunRecord> runners = new ArrayList<>();
+        for (RunRecord r : runs) {
+            if (daemon.isPresent() && daemon.get().hosts(r.pid(), r.pidStart())) {
+                var reply = new DaemonClient(paths.socket()).post("/v1/runs/" + r.id() + "/stop?timeout_ms=" + timeout.toMillis(), null,
+                        timeout.plusSeconds(30)).orThrow().json();
+                if (!reply.path("in_time").asBoolean(true)) killed.add(r.id());
+            } else if (Reconciler.isRunner(r)) {
+                runners.add(r);
+            } else {
+                RunDirectory.of(s.root(), r.id()).removePins();
+                s.runs().finish(r.id(), RunState.EXITED, null, "TERM", null);
+            }
+        }
+        killed.addAll(stopRunners(s, runners, timeout));
+        List<String> ids = new ArrayList<>();
+        for (RunRecord r : runs) {
+            Reconciler.reconcile(s, s.runs().find(r.id()).orElse(r));
+            ids.add(r.id());
+        }
+        return new Stopped(ids, killed);
+    }
+
+    /** Runner processes of ebpm before the daemon: SIGTERM, then SIGKILL for those still alive after {@code timeout}. */
+    private static List<String> stopRunners(LocalStore s, List<RunRecord> runs, Duration timeout) {
         for (RunRecord r : runs) ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroy);
         long deadline = System.nanoTime() + timeout.toNanos();
         List<RunRecord> left = new ArrayList<>(runs);
@@ -169,12 +263,7 @@ public final class DetachedRuns {
             s.runs().finish(r.id(), RunState.KILLED, null, "KILL", "did not stop within " + timeout.toMillis() / 1000.0 + " s of SIGTERM");
             killed.add(r.id());
         }
-        List<String> ids = new ArrayList<>();
-        for (RunRecord r : runs) {
-            Reconciler.reconcile(s, s.runs().find(r.id()).orElse(r));
-            ids.add(r.id());
-        }
-        return new Stopped(ids, killed);
+        return killed;
     }
 
     private List<RunRecord> targets(LocalStore s, String target, boolean all) {

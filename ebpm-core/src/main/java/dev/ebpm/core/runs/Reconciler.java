@@ -15,21 +15,22 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Brings the runs table in line with the processes that exist: a live run whose runner is gone (SIGKILL, OOM, crash)
- * becomes KILLED, and whatever an ended run left in bpffs is removed. Links and programs held only by the runner's fds
- * were already freed by the kernel when it died.
+ * Brings the runs table in line with the processes and pins that exist: a live run whose host (the daemon, or the
+ * run's own runner process for runs of ebpm before the daemon) is gone and whose programs went with it becomes
+ * KILLED, and whatever an ended run left in bpffs is removed. A host is known by its pid and its start, so a reused
+ * pid is never taken for it.
  */
 public final class Reconciler {
-    /** How long a row may sit in STARTING without a pid (the CLI records it right after spawning). */
+    /** How long a row may sit in STARTING without a pid (rows of ebpm before the daemon: the CLI recorded it right after spawning). */
     private static final Duration NO_PID_GRACE = Duration.ofSeconds(30);
 
     private Reconciler() {
     }
 
     /**
-     * True if the run's recorded pid is alive, not a zombie, and is still its runner, not a later process that got
+     * True if the run's recorded pid is alive, not a zombie, and is still its host, not a later process that got
      * the same pid. The process is known by its start ({@link #processStart}), fixed at fork: its command line would
-     * not do, as it reads empty or half-written while the runner is inside execve() (setsid, then java), and a run
+     * not do, as it reads empty or half-written while a process is inside execve() (setsid, then java), and a run
      * would be taken for dead in that instant.
      */
     public static boolean isRunner(RunRecord r) {
@@ -74,17 +75,40 @@ public final class Reconciler {
         return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
     }
 
-    /** The record after reconciliation (re-read if it changed). */
+    /**
+     * The record after reconciliation (re-read if it changed). A live run stays live while its host runs, while its
+     * programs are pinned (they stay attached; the next daemon adopts them), while its restart policy waits for a
+     * daemon to start it again, and while this process cannot see bpffs to tell; otherwise its host died with its
+     * programs: it is recorded killed. An ended run's leftover pins are removed.
+     */
     public static RunRecord reconcile(LocalStore store, RunRecord r) {
         RunDirectory dir = RunDirectory.of(store.root(), r.id());
         if (r.state().live()) {
-            boolean young = r.pid() == null && r.startedAt().isAfter(Instant.now().minus(NO_PID_GRACE));
-            if (young || isRunner(r)) return r;
+            if (hostAlive(r) || waitsForDaemon(r, dir)) return r;
             store.runs().finish(r.id(), RunState.KILLED, null, null, null);
             r = store.runs().find(r.id()).orElse(r);
         }
-        dir.removePins();
+        if (r.state().live()) return r; // someone else took it over meanwhile
+        if (pinsVisible()) dir.removePins();
         return r;
+    }
+
+    /** The run's host is alive, or was recorded so recently that it may be about to be. */
+    public static boolean hostAlive(RunRecord r) {
+        boolean young = r.pid() == null && r.startedAt().isAfter(Instant.now().minus(NO_PID_GRACE));
+        return young || isRunner(r);
+    }
+
+    /** Live without a host: its programs are pinned, or its restart policy will start it again, or we cannot tell. */
+    public static boolean waitsForDaemon(RunRecord r, RunDirectory dir) {
+        if (!pinsVisible()) return true;
+        if (r.kind().equals("bpf") && dir.pinned()) return true;
+        return RestartPolicy.of(r.restart()).afterLoss();
+    }
+
+    /** bpffs is root's: a user who cannot look into it cannot tell a pinned run from a dead one. */
+    static boolean pinsVisible() {
+        return Files.isExecutable(RunDirectory.BPFFS.getParent());
     }
 
     public static int currentUid() {

@@ -1,7 +1,8 @@
 package dev.ebpm.core.runs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,8 @@ import java.time.Instant;
  */
 public record RunStatus(long events, long lost, Instant updatedAt) {
     public static final RunStatus NONE = new RunStatus(0, 0, null);
+    /** The streaming reader only: ps reads one of these per run. */
+    private static final JsonFactory JSON = new JsonFactory();
 
     public void write(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -24,10 +27,21 @@ public record RunStatus(long events, long lost, Instant updatedAt) {
     }
 
     public static RunStatus read(Path file) {
-        try {
-            JsonNode n = new ObjectMapper().readTree(file.toFile());
-            return new RunStatus(n.path("events").asLong(), n.path("lost").asLong(),
-                    n.hasNonNull("updated_at") ? Instant.parse(n.get("updated_at").asText()) : null);
+        long events = 0, lost = 0;
+        Instant at = null;
+        try (JsonParser p = JSON.createParser(file.toFile())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) return NONE;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.getCurrentName();
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "events" -> events = p.getLongValue();
+                    case "lost" -> lost = p.getLongValue();
+                    case "updated_at" -> at = v == JsonToken.VALUE_NULL ? null : Instant.parse(p.getText());
+                    default -> p.skipChildren();
+                }
+            }
+            return new RunStatus(events, lost, at);
         } catch (IOException | RuntimeException e) {
             return NONE;
         }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ReconcilerTest {
     private static RunRecord run(String id, long pid, String pidStart) {
         return new RunRecord(id, "sigsnoop", "1.0.0", "bpf", List.of("sigsnoop"), pid, pidStart, 0, Instant.now(), null,
-                RunState.RUNNING, null, null, null, null, List.of());
+                RunState.RUNNING, null, null, null, null, List.of(), "no", 0);
     }
 
     private static Process standIn(String id) throws Exception {
