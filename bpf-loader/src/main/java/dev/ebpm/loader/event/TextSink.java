@@ -64,6 +64,17 @@ public final class TextSink {
         return len;
     }
 
+    /** Byte {@code i} of what was written since the last reset. */
+    public byte byteAt(int i) {
+        if (i >= len) throw new IndexOutOfBoundsException(i + " >= " + len);
+        return buf[i];
+    }
+
+    /** Bytes {@code from} to {@code to} (exclusive) as UTF-8 text. */
+    public String text(int from, int to) {
+        return new String(buf, from, to - from, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public void writeTo(OutputStream out) {
         try {
             out.write(buf, 0, len);

@@ -45,6 +45,11 @@ public final class StructLayouts {
                 ATTACH_BTF_ID = 108;
     }
 
+    /** struct bpf_prog_info: the statistics BPF_ENABLE_STATS turns on. */
+    static final class ProgInfo {
+        static final int SIZE = 232, RUN_TIME_NS = 192, RUN_CNT = 200;
+    }
+
     /** struct perf_event_mmap_page: the ring positions after the 1 KiB header (public: the perf reader reads them). */
     public static final class PerfEventMmapPage {
         private PerfEventMmapPage() {}

@@ -51,6 +51,9 @@ class StructLayoutsTest {
         expected.put("offsetof(union bpf_attr, license)", StructLayouts.ProgLoadAttr.LICENSE);
         expected.put("offsetof(union bpf_attr, expected_attach_type)", StructLayouts.ProgLoadAttr.EXPECTED_ATTACH_TYPE);
         expected.put("offsetof(union bpf_attr, attach_btf_id)", StructLayouts.ProgLoadAttr.ATTACH_BTF_ID);
+        expected.put("sizeof(struct bpf_prog_info)", StructLayouts.ProgInfo.SIZE);
+        expected.put("offsetof(struct bpf_prog_info, run_time_ns)", StructLayouts.ProgInfo.RUN_TIME_NS);
+        expected.put("offsetof(struct bpf_prog_info, run_cnt)", StructLayouts.ProgInfo.RUN_CNT);
 
         StringBuilder c = new StringBuilder("""
             #include <stdio.h>

@@ -129,7 +129,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         }
         Map<String, String> variables = args.parse(rest);
         RunOptions options = new RunOptions(variables, json || detach ? EventFormatter.Mode.JSON : EventFormatter.Mode.TABLE,
-                btfFile(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary), duration(), verbose);
+                btfFile(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary), duration(), verbose, RunOptions.Printk.AUTO);
         return new Prepared(located, options, List.of());
     }
 
