@@ -1,6 +1,7 @@
 package dev.ebpm.cli;
 
 import dev.ebpm.cli.run.DoctorCommand;
+import dev.ebpm.cli.run.ExporterCommand;
 import dev.ebpm.cli.run.RunCommand;
 import dev.ebpm.cli.run.RunnerCommand;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
         },
         subcommandsRepeatable = false)
 public final class Main implements Runnable {
-    static final String VERSION = "0.1.0";
+    static final String VERSION = dev.ebpm.cli.options.EbpmVersion.VALUE;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -70,6 +71,7 @@ public final class Main implements Runnable {
         all.add(RunCommand.class);
         all.add(DoctorCommand.class);
         all.add(RunnerCommand.class);
+        all.add(ExporterCommand.class);
         all.addAll(List.of(dev.ebpm.cli.build.BuildCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.store.StoreCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.hub.HubCommands.ALL));

@@ -8,9 +8,11 @@ import java.util.Map;
  * Slot {@code i} of a log2 histogram counts values from {@code 2^i} to {@code 2^(i+1)-1} (slot 0: 0 and 1); of a
  * linear one, the value {@code i}.
  *
- * @param unit what the values measure, from package.json ("usecs"), or "(unit)"
+ * @param unit    what the values measure, from package.json ("usecs"), or "(unit)"
+ * @param cleared the map was cleared after this reading (package.json's clear_map), so its counts are those since the
+ *                last reading rather than since the start
  */
-public record HistogramSample(String map, String unit, boolean log2, List<Series> series) {
+public record HistogramSample(String map, String unit, boolean log2, boolean cleared, List<Series> series) {
     /**
      * The counts of one key.
      *

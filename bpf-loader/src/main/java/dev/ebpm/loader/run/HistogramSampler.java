@@ -114,7 +114,7 @@ final class HistogramSampler {
             if (Boolean.TRUE.equals(sample.clearMap)) map.delete(k);
         }
         return new HistogramSample(map.name(), sample.unit == null ? "(unit)" : sample.unit,
-                sample.type == null || sample.type.equals("log2_hist"), series);
+                sample.type == null || sample.type.equals("log2_hist"), Boolean.TRUE.equals(sample.clearMap), series);
     }
 
     /** The value's strings besides the slots (e.g. comm, when per process); empty ones are left out. */

@@ -1,5 +1,7 @@
 package dev.ebpm.cli.run;
 
+import dev.ebpm.cli.options.EbpmVersion;
+import dev.ebpm.cli.options.MetricsFlags;
 import dev.ebpm.cli.output.UserError;
 import dev.ebpm.cli.run.RunnerCommand;
 import dev.ebpm.core.run.ForegroundRun;
@@ -12,6 +14,8 @@ import dev.ebpm.loader.event.EventFormatter;
 import dev.ebpm.loader.run.RunOptions;
 import dev.ebpm.loader.skeleton.ProgramArguments;
 import dev.ebpm.loader.wasm.WasmOptions;
+import dev.ebpm.metrics.ConfiguredPrograms;
+import dev.ebpm.metrics.MeteredRun;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.nio.file.Path;
@@ -44,6 +48,9 @@ import picocli.CommandLine.Parameters;
             "  sudo ebpm run --ifname eth0 ./xdp_count",
             "  sudo ebpm run sigsnoop-wasm -d 10",
             "  sudo ebpm run -d sigsnoop        # detached: prints a run id; see ebpm ps, logs, stop",
+            "  sudo ebpm run runqlat --metrics 9100             # Prometheus text at http://127.0.0.1:9100/metrics",
+            "  sudo ebpm run --metrics 9100 --metrics-config config.yaml   # an eunomia-exporter config, unchanged",
+            "  sudo ebpm run minimal            # bpf_printk lines, marked bpf_printk",
         })
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PKG", arity = "0..1", description = "package name, file or directory")
@@ -84,6 +91,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--wasm-interpreter", description = "run a WASM package in Chicory's interpreter instead of compiling it to JVM bytecode")
     boolean wasmInterpreter;
 
+    @Option(names = "--trace-pipe", negatable = true, description = {"show the lines the programs write with bpf_printk, marked bpf_printk",
+            "(default: on for packages with no ring or perf buffer)"})
+    Boolean tracePipe;
+
+    @picocli.CommandLine.Mixin
+    MetricsFlags metrics = new MetricsFlags();
+
     @picocli.CommandLine.Mixin
     dev.ebpm.cli.options.StoreOptions store = new dev.ebpm.cli.options.StoreOptions();
 
@@ -92,7 +106,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     @Override
     public Integer call() {
-        if (pkg == null) {
+        if (pkg == null && metrics.config == null) {
             spec.commandLine().usage(System.out);
             return 0;
         }
@@ -100,14 +114,41 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             Prepared p = prepare(session);
             if (p == null) return 0;
             if (detach) return startDetached(session, p);
-            if (p.pkg().isWasm()) return ForegroundRun.wasm(p.pkg(), p.guestArgs(), wasmOptions());
-            long lost = ForegroundRun.bpf(p.pkg(), p.options(), new FileOutputStream(FileDescriptor.out), System.err, attachPoints -> {
-                if (verbose) for (String a : attachPoints) System.err.println("ebpm: attached " + a);
-                System.err.println("ebpm: " + p.pkg().name() + " running (" + attachPoints.size() + " programs attached); Ctrl-C to stop");
-            });
-            if (lost > 0) System.err.println("ebpm: " + lost + " events were lost (buffer full)");
-            return 0;
+            if (p.pkg().isWasm()) {
+                if (metrics.anyGiven()) throw new UserError("metrics options apply to eBPF packages; " + p.pkg().name() + " is a WASM package");
+                return ForegroundRun.wasm(p.pkg(), p.guestArgs(), wasmOptions());
+            }
+            return metrics.anyGiven() ? runMetered(p) : runBpf(p, null);
         }
+    }
+
+    private int runBpf(Prepared p, dev.ebpm.loader.run.RunObserver observer) {
+        long lost = ForegroundRun.bpf(p.pkg(), p.options(), new FileOutputStream(FileDescriptor.out), System.err, attachPoints -> {
+            if (verbose) for (String a : attachPoints) System.err.println("ebpm: attached " + a);
+            System.err.println("ebpm: " + p.pkg().name() + " running (" + attachPoints.size() + " programs attached); Ctrl-C to stop");
+        }, observer);
+        if (lost > 0) System.err.println("ebpm: " + lost + " events were lost (buffer full)");
+        return 0;
+    }
+
+    /** The run with its metrics served (and pushed) until it ends. */
+    private int runMetered(Prepared p) {
+        try (MeteredRun m = openMetrics(p, Optional.empty())) {
+            return runBpf(p, m.observer());
+        }
+    }
+
+    /** The metrics of a run ({@code runId} for a detached one), announced on standard error. */
+    MeteredRun openMetrics(Prepared p, Optional<String> runId) {
+        MeteredRun m = MeteredRun.open(metrics.options(Optional.empty()), p.pkg(), runId, EbpmVersion.VALUE, System.err);
+        m.address().ifPresent(a -> System.err.println("ebpm: metrics at http://" + hostPort(a) + "/metrics"));
+        if (metrics.otlp != null) System.err.println("ebpm: pushing metrics to " + metrics.options(Optional.empty()).otlp().orElseThrow());
+        return m;
+    }
+
+    static String hostPort(java.net.InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /**
@@ -118,7 +159,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     /** Locates the package and parses its options; prints the package's help and returns null for --help. */
     public Prepared prepare(Session session) {
-        RunnablePackage located = new RunLocator(session).locate(PackageSpec.parse(pkg), allowUnsigned);
+        RunnablePackage located = pkg != null ? new RunLocator(session).locate(PackageSpec.parse(pkg), allowUnsigned)
+                : ConfiguredPrograms.locate(new RunLocator(session), ConfiguredPrograms.onlyProgram(metrics.config), true, allowUnsigned);
         if (located.isWasm()) return new Prepared(located, null, List.copyOf(programArgs));
         ProgramArguments args = new ProgramArguments(located.bpf().pkg(), located.name());
         List<String> rest = takeRunnerFlags(programArgs, args);
@@ -129,7 +171,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         }
         Map<String, String> variables = args.parse(rest);
         RunOptions options = new RunOptions(variables, json || detach ? EventFormatter.Mode.JSON : EventFormatter.Mode.TABLE,
-                btfFile(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary), duration(), verbose, RunOptions.Printk.AUTO);
+                btfFile(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary), duration(), verbose,
+                tracePipe == null ? RunOptions.Printk.AUTO : tracePipe ? RunOptions.Printk.SHOW : RunOptions.Printk.HIDE);
         return new Prepared(located, options, List.of());
     }
 
@@ -156,6 +199,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (ifname != null) w.addAll(List.of("--ifname", ifname));
         if (uprobeBinary != null) w.addAll(List.of("--uprobe-binary", uprobeBinary));
         if (durationSeconds != null) w.addAll(List.of("--duration", Double.toString(durationSeconds)));
+        if (tracePipe != null) w.add(tracePipe ? "--trace-pipe" : "--no-trace-pipe");
+        w.addAll(metrics.words());
         w.add(pkgWord);
         w.addAll(programArgs);
         return w;
@@ -195,6 +240,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             switch (name) {
                 case "-j", "--json" -> json = true;
                 case "--verbose" -> verbose = true;
+                case "--trace-pipe" -> tracePipe = true;
+                case "--no-trace-pipe" -> tracePipe = false;
                 case "--btf", "--ifname", "--uprobe-binary", "--duration" -> {
                     String v = inline;
                     if (v == null) {
@@ -208,7 +255,18 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                         default -> durationSeconds = parseSeconds(v);
                     }
                 }
-                default -> rest.add(w);
+                default -> {
+                    if (!MetricsFlags.VALUED.contains(name)) {
+                        rest.add(w);
+                    } else {
+                        String v = inline;
+                        if (v == null) {
+                            if (i + 1 >= words.size()) throw new UserError("option " + name + " needs a value");
+                            v = words.get(++i);
+                        }
+                        metrics.take(name, v);
+                    }
+                }
             }
         }
         return rest;

@@ -6,11 +6,13 @@ import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.runs.DetachedRunner;
 import dev.ebpm.core.runs.DetachedRuns;
 import dev.ebpm.core.session.Session;
+import dev.ebpm.metrics.MeteredRun;
 import dev.ebpm.store.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -54,7 +56,20 @@ public final class RunnerCommand implements Callable<Integer> {
                 runner.failed(e.getMessage() == null ? e.toString() : e.getMessage().strip().replace("\n", " "));
                 throw e;
             }
-            runner.serve(p.pkg(), p.options(), p.guestArgs(), cmd.wasmOptions(), System.err);
+            if (p.pkg().isWasm() || !cmd.metrics.anyGiven()) {
+                runner.serve(p.pkg(), p.options(), p.guestArgs(), cmd.wasmOptions(), System.err, null);
+                return 0;
+            }
+            MeteredRun metered;
+            try {
+                metered = cmd.openMetrics(p, Optional.of(id));
+            } catch (RuntimeException e) {
+                runner.failed(e.getMessage() == null ? e.toString() : e.getMessage().strip().replace("\n", " "));
+                throw e;
+            }
+            try (metered) {
+                runner.serve(p.pkg(), p.options(), p.guestArgs(), cmd.wasmOptions(), System.err, metered.observer());
+            }
             return 0;
         }
     }

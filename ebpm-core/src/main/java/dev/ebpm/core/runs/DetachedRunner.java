@@ -3,6 +3,7 @@ package dev.ebpm.core.runs;
 import dev.ebpm.core.run.RunException;
 import dev.ebpm.core.run.RunnablePackage;
 import dev.ebpm.core.session.Session;
+import dev.ebpm.loader.run.RunObserver;
 import dev.ebpm.loader.run.RunOptions;
 import dev.ebpm.loader.run.SkeletonRunner;
 import dev.ebpm.loader.wasm.WasmOptions;
@@ -47,9 +48,10 @@ public final class DetachedRunner {
 
     /**
      * Runs {@code pkg} until it ends or a signal stops it. {@code options} for an eBPF package, {@code guestArgs} and
-     * {@code wasm} for a WASM one; {@code log} receives libbpf's and the runner's own lines.
+     * {@code wasm} for a WASM one; {@code log} receives libbpf's and the runner's own lines; {@code observer} follows an
+     * eBPF run (its metrics), or is null.
      */
-    public void serve(RunnablePackage pkg, RunOptions options, List<String> guestArgs, WasmOptions wasm, PrintStream log) {
+    public void serve(RunnablePackage pkg, RunOptions options, List<String> guestArgs, WasmOptions wasm, PrintStream log, RunObserver observer) {
         for (String sig : List.of("TERM", "INT", "HUP")) Signal.handle(new Signal(sig), s -> stop(s.getName()));
         long pid = ProcessHandle.current().pid();
         RunDirectory dir = RunDirectory.of(session.storeRoot(), id);
@@ -70,6 +72,7 @@ public final class DetachedRunner {
                 SkeletonRunner r = SkeletonRunner.start(pkg.bpf(), pkg.name(), options, log);
                 try {
                     setStopper(r::stop);
+                    if (observer != null) r.observe(observer);
                     markRunning(pid, r.attachPoints());
                     attached = true;
                     log.println("ebpm: " + pkg.name() + " running (" + r.attachPoints().size() + " programs attached)");
