@@ -26,7 +26,7 @@ public record RunOptions(
         boolean verbose,
         Printk printk) {
 
-    /** bpf_printk output: shown when the package has no event map ({@code AUTO}), always, or never. */
+    /** bpf_printk output: shown when the package has nothing else to show, no event map nor sampled map ({@code AUTO}); always; never. */
     public enum Printk { AUTO, SHOW, HIDE }
 
     public static RunOptions defaults() {

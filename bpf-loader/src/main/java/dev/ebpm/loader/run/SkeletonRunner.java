@@ -53,7 +53,6 @@ public final class SkeletonRunner implements AutoCloseable {
     public static SkeletonRunner start(PackageReader.Decoded decoded, String name, RunOptions options, PrintStream notes) {
         SkeletonRunner r = new SkeletonRunner(decoded.pkg(), name, options);
         try {
-            boolean printkUsedBefore = options.printk() != RunOptions.Printk.HIDE && PrintkStream.usedSinceBoot();
             SkeletonLoader.Loaded loaded = SkeletonLoader.load(decoded, name, options);
             r.object = loaded.object();
             r.btf = loaded.btf();
@@ -63,9 +62,9 @@ public final class SkeletonRunner implements AutoCloseable {
             boolean printk = switch (options.printk()) {
                 case SHOW -> true;
                 case HIDE -> false;
-                case AUTO -> !r.events.hasEventMaps();
+                case AUTO -> !r.events.hasEventMaps() && r.histograms.isEmpty(); // nothing else to show
             };
-            if (printk) r.openPrintk(printkUsedBefore, notes);
+            if (printk) r.openPrintk(notes);
             return r;
         } catch (RuntimeException e) {
             try {
@@ -77,17 +76,12 @@ public final class SkeletonRunner implements AutoCloseable {
         }
     }
 
-    private void openPrintk(boolean usedBefore, PrintStream notes) {
+    private void openPrintk(PrintStream notes) {
         printk = PrintkStream.open();
         events.watch(printk.fd());
-        List<String> readers = PrintkStream.otherReaders();
-        String shared = "";
-        if (!readers.isEmpty() || usedBefore) {
-            shared = "; the stream is shared with other tracers"
-                    + (readers.isEmpty() ? "" : " (" + String.join(", ", readers) + " read trace_pipe)")
-                    + (usedBefore ? ", and lines other BPF programs print show here too" : "");
-        }
-        notes.println("ebpm: showing bpf_printk output, marked bpf_printk" + shared);
+        List<String> others = printk.sharedWith();
+        notes.println("ebpm: showing bpf_printk output, marked bpf_printk"
+                + (others.isEmpty() ? "" : "; the stream is shared with other tracers (" + String.join(", ", others) + "): every BPF program's bpf_printk lines show in each"));
     }
 
     /** Follows this run from {@link #run} on; call before it. */

@@ -46,20 +46,6 @@ public final class PrintkStream implements AutoCloseable {
         this.pipe = pipe;
     }
 
-    /**
-     * Whether some BPF program has already used bpf_printk since boot (the kernel turns the top-level event on the first
-     * time one is loaded, and leaves it on): ask before loading a package, to know whether its lines will be alone.
-     */
-    public static boolean usedSinceBoot() {
-        Optional<Path> tracefs = KernelSupport.tracefsPath();
-        if (tracefs.isEmpty()) return false;
-        try {
-            return Files.readString(tracefs.get().resolve(EVENT)).strip().equals("1");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** Creates the instance and opens its pipe; mounts tracefs when it is missing. */
     public static PrintkStream open() {
         KernelSupport.ensureTracefs();
@@ -87,10 +73,29 @@ public final class PrintkStream implements AutoCloseable {
     }
 
     /**
-     * Other readers of a tracefs pipe on this machine ("1234 (cat)"): they do not take our lines, nor we theirs, but
-     * what they see is the same machine-wide stream.
+     * The other tracers that read bpf_printk's machine-wide stream: processes with a tracefs pipe open
+     * ("1234 (cat) reads trace_pipe") and other tracefs instances with the event on. They do not take this stream's
+     * lines, nor it theirs; but every BPF program's bpf_printk shows in all of them.
      */
-    public static List<String> otherReaders() {
+    public List<String> sharedWith() {
+        List<String> out = new ArrayList<>();
+        for (String reader : otherReaders()) out.add(reader + " reads trace_pipe");
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(instance.getParent())) {
+            for (Path other : all) {
+                if (other.equals(instance)) continue;
+                try {
+                    if (Files.readString(other.resolve(EVENT)).strip().equals("1")) out.add("tracefs instance " + other.getFileName());
+                } catch (IOException e) {
+                    // removed meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // no instances to look at
+        }
+        return out;
+    }
+
+    private static List<String> otherReaders() {
         List<String> out = new ArrayList<>();
         long self = ProcessHandle.current().pid();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {

@@ -1,17 +1,15 @@
 package dev.ebpm.cli.options;
 
 import dev.ebpm.cli.output.UserError;
-import dev.ebpm.metrics.MetricsOptions;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * The metrics options of {@code ebpm run} (and the exporter's share of them). Plain fields: nothing of the metrics
- * module is loaded unless one is used ({@link #requested()}).
+ * The metrics options of {@code ebpm run} (and the exporter's share of them). Plain fields and no metrics type in any
+ * signature: picocli reflects on this class at every start, and nothing of the metrics module may load then
+ * (dev.ebpm.cli.run.MetricsWiring turns them into the module's options).
  */
 public final class MetricsFlags {
     /** Options that take a value, as they may also follow the package's name. */
@@ -73,20 +71,6 @@ public final class MetricsFlags {
         if (otlp != null) w.addAll(List.of("--otlp", otlp));
         if (otlpIntervalSeconds != null) w.addAll(List.of("--otlp-interval", otlpIntervalSeconds.toString()));
         return w;
-    }
-
-    /** As the metrics module takes them; {@code defaultListen} when --metrics is not given (the exporter's address), else none. */
-    public MetricsOptions options(Optional<java.net.InetSocketAddress> defaultListen) {
-        if (!requested() && defaultListen.isEmpty() && anyGiven()) {
-            throw new UserError("--metrics-config, --metrics-map and the other metrics options need --metrics [ADDR:]PORT or --otlp ENDPOINT");
-        }
-        return new MetricsOptions(
-                listen != null ? Optional.of(MetricsOptions.parseListen(listen, "--metrics")) : defaultListen,
-                Optional.ofNullable(config),
-                maps,
-                maxSeries == null ? MetricsOptions.DEFAULT_MAX_SERIES : maxSeries,
-                Optional.ofNullable(otlp).map(MetricsOptions::parseOtlp),
-                otlpIntervalSeconds == null ? MetricsOptions.DEFAULT_OTLP_INTERVAL : Duration.ofMillis((long) (otlpIntervalSeconds * 1000)));
     }
 
     private static int parseInt(String option, String v) {

@@ -1,16 +1,11 @@
 package dev.ebpm.cli.run;
 
-import dev.ebpm.cli.options.EbpmVersion;
 import dev.ebpm.cli.options.MetricsFlags;
 import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.session.Session;
-import dev.ebpm.metrics.MetricsOptions;
-import dev.ebpm.metrics.config.ConfigReader;
-import dev.ebpm.metrics.exporter.Exporter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,19 +50,8 @@ public final class ExporterCommand implements Callable<Integer> {
         flags.otlp = otlp;
         flags.otlpIntervalSeconds = otlpInterval;
         flags.maxSeries = maxSeries;
-        MetricsOptions options = flags.options(Optional.of(Exporter.DEFAULT_LISTEN));
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (Session session = store.session();
-                Exporter exporter = Exporter.start(session, Optional.ofNullable(config).map(ConfigReader::read), options, allowUnsigned,
-                        EbpmVersion.VALUE, System.err)) {
-            exporter.address().ifPresent(a -> System.err.println("ebpm: exporter at http://" + RunCommand.hostPort(a) + "/metrics; Ctrl-C to stop"));
-            Thread hook = new Thread(() -> {
-                exporter.close();
-                stopped.countDown();
-            }, "ebpm-exporter-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            stopped.await();
+        try (Session session = store.session()) {
+            return MetricsWiring.serveExporter(session, Optional.ofNullable(config), flags, allowUnsigned);
         }
-        return 0;
     }
 }

@@ -1,6 +1,5 @@
 package dev.ebpm.cli.run;
 
-import dev.ebpm.cli.options.EbpmVersion;
 import dev.ebpm.cli.options.MetricsFlags;
 import dev.ebpm.cli.output.UserError;
 import dev.ebpm.cli.run.RunnerCommand;
@@ -14,8 +13,6 @@ import dev.ebpm.loader.event.EventFormatter;
 import dev.ebpm.loader.run.RunOptions;
 import dev.ebpm.loader.skeleton.ProgramArguments;
 import dev.ebpm.loader.wasm.WasmOptions;
-import dev.ebpm.metrics.ConfiguredPrograms;
-import dev.ebpm.metrics.MeteredRun;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.nio.file.Path;
@@ -92,7 +89,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     boolean wasmInterpreter;
 
     @Option(names = "--trace-pipe", negatable = true, description = {"show the lines the programs write with bpf_printk, marked bpf_printk",
-            "(default: on for packages with no ring or perf buffer)"})
+            "(default: on for packages with no ring or perf buffer and no histogram map)"})
     Boolean tracePipe;
 
     @picocli.CommandLine.Mixin
@@ -133,22 +130,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     /** The run with its metrics served (and pushed) until it ends. */
     private int runMetered(Prepared p) {
-        try (MeteredRun m = openMetrics(p, Optional.empty())) {
-            return runBpf(p, m.observer());
-        }
-    }
-
-    /** The metrics of a run ({@code runId} for a detached one), announced on standard error. */
-    MeteredRun openMetrics(Prepared p, Optional<String> runId) {
-        MeteredRun m = MeteredRun.open(metrics.options(Optional.empty()), p.pkg(), runId, EbpmVersion.VALUE, System.err);
-        m.address().ifPresent(a -> System.err.println("ebpm: metrics at http://" + hostPort(a) + "/metrics"));
-        if (metrics.otlp != null) System.err.println("ebpm: pushing metrics to " + metrics.options(Optional.empty()).otlp().orElseThrow());
-        return m;
-    }
-
-    static String hostPort(java.net.InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return MetricsWiring.metered(p, metrics, Optional.empty(), observer -> runBpf(p, observer));
     }
 
     /**
@@ -160,7 +142,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     /** Locates the package and parses its options; prints the package's help and returns null for --help. */
     public Prepared prepare(Session session) {
         RunnablePackage located = pkg != null ? new RunLocator(session).locate(PackageSpec.parse(pkg), allowUnsigned)
-                : ConfiguredPrograms.locate(new RunLocator(session), ConfiguredPrograms.onlyProgram(metrics.config), true, allowUnsigned);
+                : MetricsWiring.configuredProgram(new RunLocator(session), metrics.config, allowUnsigned);
         if (located.isWasm()) return new Prepared(located, null, List.copyOf(programArgs));
         ProgramArguments args = new ProgramArguments(located.bpf().pkg(), located.name());
         List<String> rest = takeRunnerFlags(programArgs, args);

@@ -6,7 +6,6 @@ import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.runs.DetachedRunner;
 import dev.ebpm.core.runs.DetachedRuns;
 import dev.ebpm.core.session.Session;
-import dev.ebpm.metrics.MeteredRun;
 import dev.ebpm.store.RunRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,17 +59,10 @@ public final class RunnerCommand implements Callable<Integer> {
                 runner.serve(p.pkg(), p.options(), p.guestArgs(), cmd.wasmOptions(), System.err, null);
                 return 0;
             }
-            MeteredRun metered;
-            try {
-                metered = cmd.openMetrics(p, Optional.of(id));
-            } catch (RuntimeException e) {
-                runner.failed(e.getMessage() == null ? e.toString() : e.getMessage().strip().replace("\n", " "));
-                throw e;
-            }
-            try (metered) {
-                runner.serve(p.pkg(), p.options(), p.guestArgs(), cmd.wasmOptions(), System.err, metered.observer());
-            }
-            return 0;
+            return MetricsWiring.metered(p, cmd.metrics, Optional.of(id), observer -> {
+                runner.serve(p.pkg(), p.options(), p.guestArgs(), cmd.wasmOptions(), System.err, observer);
+                return 0;
+            }, runner::failed);
         }
     }
 
