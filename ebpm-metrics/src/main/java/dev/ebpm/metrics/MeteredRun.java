@@ -19,10 +19,14 @@ import java.util.Optional;
 public final class MeteredRun implements AutoCloseable {
     private final MetricsHost host;
     private final RunMetrics metrics;
+    private final Thread onExit;
 
     private MeteredRun(MetricsHost host, RunMetrics metrics) {
         this.host = host;
         this.metrics = metrics;
+        // Ctrl-C ends the JVM once the run is released: push the final values before that, alongside the run's own hook
+        this.onExit = new Thread(host::close, "ebpm-metrics-shutdown");
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /**
@@ -66,5 +70,10 @@ public final class MeteredRun implements AutoCloseable {
     @Override
     public void close() {
         host.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run
+        }
     }
 }

@@ -16,6 +16,13 @@ import java.util.concurrent.Executors;
  * the Prometheus client's own handler, plus any routes a host adds (the exporter's /start, /stop, /list).
  */
 final class MetricsServer implements AutoCloseable {
+    // a scraper that hangs up mid-answer (a broken pipe) is its own business, not a stack trace on the run's terminal
+    private static final java.util.logging.Logger SEND_ERRORS = java.util.logging.Logger.getLogger("io.prometheus.metrics.exporter.httpserver.HttpExchangeAdapter");
+
+    static {
+        SEND_ERRORS.setLevel(java.util.logging.Level.OFF);
+    }
+
     private final HttpServer server;
     private final ExecutorService threads;
 

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * run's own thread, between the events it prints, so an observer must return quickly and allocate nothing per event.
  */
 public interface RunObserver {
-    /** Once, before the first event: the run, with its object loaded and its programs attached. */
+    /** Once, when attached to a run ({@link SkeletonRunner#observe}): its object is loaded and its programs attached. Throwing refuses the run. */
     default void started(SkeletonRunner run) {}
 
     /**

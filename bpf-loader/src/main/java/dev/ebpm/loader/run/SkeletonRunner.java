@@ -84,8 +84,9 @@ public final class SkeletonRunner implements AutoCloseable {
                 + (others.isEmpty() ? "" : "; the stream is shared with other tracers (" + String.join(", ", others) + "): every BPF program's bpf_printk lines show in each"));
     }
 
-    /** Follows this run from {@link #run} on; call before it. */
+    /** Follows this run from now on: {@link RunObserver#started} at once (it may refuse the run), then the rest. Call before {@link #run}. */
     public void observe(RunObserver o) {
+        o.started(this);
         observer = o;
         events.observe(o);
     }
@@ -127,7 +128,6 @@ public final class SkeletonRunner implements AutoCloseable {
 
     /** Polls and prints until {@link #stop()} is called or the duration passes. */
     public void run(OutputStream out) {
-        if (observer != null) observer.started(this);
         try {
             loop(out);
         } finally {

@@ -100,7 +100,12 @@ public final class Exporter implements AutoCloseable {
         RunOptions options = new RunOptions(Map.of(), EventFormatter.Mode.JSON, Optional.empty(), Optional.empty(), Optional.empty(), null, false,
                 RunOptions.Printk.HIDE);
         SkeletonRunner runner = SkeletonRunner.start(pkg.bpf(), pkg.name(), options, log);
-        runner.observe(metrics);
+        try {
+            runner.observe(metrics); // checks the counters' fields against the package's event
+        } catch (RuntimeException e) {
+            runner.close();
+            throw e;
+        }
         host.attach(metrics);
         Thread t = new Thread(() -> {
             try (runner) {
