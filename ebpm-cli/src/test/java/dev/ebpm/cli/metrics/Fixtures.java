@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,10 +33,32 @@ final class Fixtures {
 
     private Fixtures() {}
 
+    private static Path store;
+
+    /**
+     * A store of these tests' own, one per JVM (the user's may belong to another ebpm version; a fresh one per test
+     * would sign the bundled examples again each time).
+     */
+    static synchronized Map<String, String> env(Path ignoredTestDir) throws java.io.IOException {
+        if (store == null) {
+            store = Files.createTempDirectory("ebpm-metrics-tests-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(store)));
+        }
+        return Map.of("EBPM_HOME", store.toString());
+    }
+
+    private static void deleteTree(Path root) {
+        try (var walk = Files.walk(root)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // a temp directory: the system cleans it eventually
+        }
+    }
+
     /** {@code dir/config.yaml} (the config above) and {@code dir/package.json} (the opensnoop example, built if needed). */
     static Path opensnoopWithConfig(Path dir) throws Exception {
         Path pkg = CliProcess.repoRoot().resolve("examples/opensnoop/package.json");
-        CliProcess.run("run", "opensnoop", "--help"); // builds the example if needed
+        CliProcess.run(env(dir), Duration.ofSeconds(120), "run", "opensnoop", "--help"); // builds the example if needed
         Files.copy(pkg, dir.resolve("package.json"));
         Path config = dir.resolve("config.yaml");
         Files.writeString(config, EUNOMIA_CONFIG);

@@ -42,8 +42,8 @@ class PrometheusScrapeTest {
         assertTrue(Files.isExecutable(Prometheus.BINARY), "Debian's prometheus is installed by scripts/setup.sh");
         Path config = Fixtures.opensnoopWithConfig(dir);
         String statsBefore = Files.readString(Path.of("/proc/sys/kernel/bpf_stats_enabled")).strip();
-        try (CliProcess opensnoop = CliProcess.start("run", "--metrics", "127.0.0.1:0", "--metrics-config", config.toString());
-                CliProcess runqlat = CliProcess.start("run", "runqlat", "--metrics", "0")) {
+        try (CliProcess opensnoop = CliProcess.start(Fixtures.env(dir), "run", "--metrics", "127.0.0.1:0", "--metrics-config", config.toString());
+                CliProcess runqlat = CliProcess.start(Fixtures.env(dir), "run", "runqlat", "--metrics", "0")) {
             String a = Fixtures.endpoint(opensnoop);
             String b = Fixtures.endpoint(runqlat);
             opensnoop.awaitStderr("running", Fixtures.READY);
