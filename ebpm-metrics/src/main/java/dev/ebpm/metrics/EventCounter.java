@@ -2,44 +2,111 @@ package dev.ebpm.metrics;
 
 import dev.ebpm.loader.event.EventFormatter;
 import dev.ebpm.loader.event.EventLayout;
+import dev.ebpm.loader.event.Field;
 import dev.ebpm.loader.event.TextSink;
 import dev.ebpm.metrics.config.ExporterConfig;
 import dev.ebpm.metrics.config.MetricsConfigException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
-/** One configured counter: per event, the label fields' text (unquoted, as the table shows them) picks the series to add one to. */
-final class EventCounter {
+/**
+ * One configured counter. Per event, the label fields' raw bytes (an integer's bytes, a string up to its NUL) make the
+ * key of the series to add one to, copied without allocating; a new series gets its label values as the table shows
+ * them (strings unquoted, numbers in decimal). Fields of other kinds (arrays, floats, enums) are keyed by that text.
+ */
+final class EventCounter implements Supplier<String[]> {
     final ExporterConfig.Counter config;
     final SeriesTable series;
     private final int[] fields;
+    private final int[] offsets;
+    private final int[] sizes;
+    private final boolean[] cString;
+    private final boolean[] raw;
     private final EventFormatter formatter;
-    private final TextSink key = new TextSink();
+    private final TextSink text = new TextSink();
+    private byte[] key = new byte[256];
+    // the event being counted, for get() when its label set is new
+    private ByteBuffer buffer;
+    private int offset;
+    private int length;
 
     /** @throws MetricsConfigException naming the config line of a label whose field the event does not have */
     EventCounter(ExporterConfig.Counter config, EventFormatter formatter, String packageName, int maxSeries) {
         this.config = config;
         this.formatter = formatter;
         EventLayout layout = formatter.layout();
-        fields = new int[config.labels().size()];
-        for (int i = 0; i < fields.length; i++) {
+        int n = config.labels().size();
+        fields = new int[n];
+        offsets = new int[n];
+        sizes = new int[n];
+        cString = new boolean[n];
+        raw = new boolean[n];
+        for (int i = 0; i < n; i++) {
             ExporterConfig.Label l = config.labels().get(i);
             fields[i] = layout.indexOf(l.field());
             if (fields[i] < 0) {
-                List<String> names = layout.fields().stream().map(f -> f.name()).toList();
+                List<String> names = layout.fields().stream().map(Field::name).toList();
                 throw new MetricsConfigException(l.where() + ": label '" + l.name() + "' takes field '" + l.field() + "', but "
                         + packageName + "'s event (" + layout.name() + ") has no such field (fields: " + String.join(", ", names) + ")");
             }
+            Field f = layout.fields().get(fields[i]);
+            offsets[i] = f.offset();
+            sizes[i] = f.size();
+            cString[i] = f.kind() == Field.Kind.CHAR_ARRAY;
+            raw[i] = cString[i] || (f.kind() == Field.Kind.INT || f.kind() == Field.Kind.BOOL) && f.bitSize() == 0 && f.size() <= 8;
         }
-        series = new SeriesTable(fields.length, maxSeries);
+        series = new SeriesTable(maxSeries);
     }
 
-    void count(ByteBuffer buffer, int offset, int length) {
-        key.reset();
-        for (int f : fields) {
-            formatter.fieldText(f, buffer, offset, length, key);
-            key.raw((byte) 0);
+    void count(ByteBuffer b, int base, int len) {
+        int k = 0;
+        for (int i = 0; i < fields.length; i++) {
+            int at = base + offsets[i];
+            int size = sizes[i];
+            if (offsets[i] + size > len) { // a short record: as the table shows it, no value
+                k = put(k, (byte) 0);
+                continue;
+            }
+            if (k + size + 1 > key.length) key = Arrays.copyOf(key, Math.max(key.length * 2, k + size + 1));
+            if (cString[i]) {
+                for (int j = 0; j < size; j++) {
+                    byte c = b.get(at + j);
+                    if (c == 0) break;
+                    key[k++] = c;
+                }
+                key[k++] = 0; // no string holds a NUL: the end is unambiguous
+            } else if (raw[i]) {
+                for (int j = 0; j < size; j++) key[k++] = b.get(at + j);
+            } else {
+                text.reset();
+                formatter.fieldText(fields[i], b, base, len, text);
+                for (int j = 0; j < text.length(); j++) k = put(k, text.byteAt(j));
+                k = put(k, (byte) 0);
+            }
         }
-        series.increment(key);
+        buffer = b;
+        offset = base;
+        length = len;
+        series.increment(key, k, this);
+    }
+
+    private int put(int k, byte v) {
+        if (k == key.length) key = Arrays.copyOf(key, key.length * 2);
+        key[k] = v;
+        return k + 1;
+    }
+
+    /** The label values of the event being counted, as the table shows them (a new series only). */
+    @Override
+    public String[] get() {
+        String[] values = new String[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            text.reset();
+            formatter.fieldText(fields[i], buffer, offset, length, text);
+            values[i] = text.toString();
+        }
+        return values;
     }
 }

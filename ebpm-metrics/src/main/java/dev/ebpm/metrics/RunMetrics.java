@@ -145,7 +145,7 @@ public final class RunMetrics implements RunObserver {
             List<String> names = c.config.labels().stream().map(ExporterConfig.Label::name).toList();
             for (int i = 0, n = t.size(); i < n; i++) {
                 SeriesTable.Series s = t.get(i);
-                out.counter(c.config.name(), c.config.description(), labels(names, List.of(s.labelValues)), s.count.get(), createdMillis);
+                out.counter(c.config.name(), c.config.description(), s.labels(() -> labels(names, List.of(s.labelValues))), s.count.get(), createdMillis);
             }
             dropped += t.dropped();
         }

@@ -70,11 +70,6 @@ public final class TextSink {
         return buf[i];
     }
 
-    /** Bytes {@code from} to {@code to} (exclusive) as UTF-8 text. */
-    public String text(int from, int to) {
-        return new String(buf, from, to - from, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     public void writeTo(OutputStream out) {
         try {
             out.write(buf, 0, len);
