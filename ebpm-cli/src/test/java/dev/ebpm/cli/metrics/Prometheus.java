@@ -31,16 +31,14 @@ final class Prometheus implements AutoCloseable {
         this.log = log;
     }
 
-    /** The scrape config of docs/metrics.md, with these targets ("127.0.0.1:PORT"). */
-    static String scrapeConfig(List<String> targets) {
-        return """
-                global:
-                  scrape_interval: 1s
-                scrape_configs:
-                  - job_name: ebpm
-                    static_configs:
-                      - targets: [%s]
-                """.formatted(String.join(", ", targets.stream().map(t -> "'" + t + "'").toList()));
+    /** The scrape config docs/metrics.md shows, pointed at these targets ("127.0.0.1:PORT") instead of its example's. */
+    static String scrapeConfig(List<String> targets) throws IOException {
+        String doc = Files.readString(dev.ebpm.cli.CliProcess.repoRoot().resolve("docs/metrics.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<!-- scrape config -->\\s*```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(doc);
+        if (!m.find()) throw new AssertionError("docs/metrics.md has no scrape config block");
+        String example = "['127.0.0.1:9100']";
+        if (!m.group(1).contains(example)) throw new AssertionError("the documented scrape config targets " + example + ": " + m.group(1));
+        return m.group(1).replace(example, "[" + String.join(", ", targets.stream().map(t -> "'" + t + "'").toList()) + "]");
     }
 
     static Prometheus start(Path work, List<String> targets) throws IOException, InterruptedException {
