@@ -26,7 +26,7 @@ python3 - "$root/docs/metrics.md" "127.0.0.1:$ebpm_port" > "$work/prometheus.yml
 import re, sys
 doc = open(sys.argv[1]).read()
 block = re.search(r"<!-- scrape config -->\s*```yaml\n(.*?)```", doc, re.S).group(1)
-print(block.replace("127.0.0.1:9100", sys.argv[2]), end="")
+print(block.replace("127.0.0.1:9464", sys.argv[2]), end="")
 PY
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" --web.listen-address="127.0.0.1:$prom_port" \
   --log.level=warn 2>"$work/prometheus.log" &

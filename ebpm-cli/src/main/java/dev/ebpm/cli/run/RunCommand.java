@@ -45,8 +45,8 @@ import picocli.CommandLine.Parameters;
             "  sudo ebpm run --ifname eth0 ./xdp_count",
             "  sudo ebpm run sigsnoop-wasm -d 10",
             "  sudo ebpm run -d sigsnoop        # detached: prints a run id; see ebpm ps, logs, stop",
-            "  sudo ebpm run runqlat --metrics 9100             # Prometheus text at http://127.0.0.1:9100/metrics",
-            "  sudo ebpm run --metrics 9100 --metrics-config config.yaml   # an eunomia-exporter config, unchanged",
+            "  sudo ebpm run runqlat --metrics 9464             # Prometheus text at http://127.0.0.1:9464/metrics",
+            "  sudo ebpm run --metrics 9464 --metrics-config config.yaml   # an eunomia-exporter config, unchanged",
             "  sudo ebpm run minimal            # bpf_printk lines, marked bpf_printk",
         })
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {

@@ -36,7 +36,7 @@ final class Prometheus implements AutoCloseable {
         String doc = Files.readString(dev.ebpm.cli.CliProcess.repoRoot().resolve("docs/metrics.md"));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("<!-- scrape config -->\\s*```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(doc);
         if (!m.find()) throw new AssertionError("docs/metrics.md has no scrape config block");
-        String example = "['127.0.0.1:9100']";
+        String example = "['127.0.0.1:9464']";
         if (!m.group(1).contains(example)) throw new AssertionError("the documented scrape config targets " + example + ": " + m.group(1));
         return m.group(1).replace(example, "[" + String.join(", ", targets.stream().map(t -> "'" + t + "'").toList()) + "]");
     }
