@@ -86,11 +86,6 @@ public final class MetricsHost implements AutoCloseable {
         return Optional.ofNullable(server).map(MetricsServer::address);
     }
 
-    /** The registry, for scrapes in-process (the bench) and the OTLP push. */
-    public PrometheusRegistry registry() {
-        return registry;
-    }
-
     @Override
     public synchronized void close() {
         if (closed) return;

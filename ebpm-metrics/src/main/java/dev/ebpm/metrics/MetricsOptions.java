@@ -27,11 +27,6 @@ public record MetricsOptions(
         if (maxSeries < 1) throw new MetricsConfigException("--metrics-max-series must be at least 1, got " + maxSeries);
     }
 
-    /** Whether anything here needs a metrics host at all. */
-    public boolean any() {
-        return listen.isPresent() || otlp.isPresent();
-    }
-
     /** {@code PORT} (on 127.0.0.1), {@code ADDR:PORT} or {@code [IPv6]:PORT}; port 0 picks a free one. */
     public static InetSocketAddress parseListen(String text, String option) {
         String host = "127.0.0.1";

@@ -68,10 +68,6 @@ final class HistogramSampler {
         this.slots = found;
     }
 
-    String mapName() {
-        return map.name();
-    }
-
     void schedule(long now) {
         nextDue = now + intervalNanos;
     }

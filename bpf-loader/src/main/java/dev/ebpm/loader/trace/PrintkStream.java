@@ -33,7 +33,7 @@ public final class PrintkStream implements AutoCloseable {
     private static final Pattern LINE = Pattern.compile("^\\s*(.*)-(\\d+)\\s+(?:\\(.*?\\)\\s+)?\\[\\d+\\].*?:\\s+bpf_trace_printk:\\s?(.*)$");
 
     /** One bpf_printk line: the task it ran in (comm and pid as the tracer saw them) and the text. */
-    public record Line(String comm, long pid, String message) {}
+    private record Line(String comm, long pid, String message) {}
 
     private final Path instance;
     private final TextFile pipe;
@@ -168,7 +168,7 @@ public final class PrintkStream implements AutoCloseable {
     }
 
     /** One trace_pipe line of the bpf_trace_printk event, if it is one. */
-    public static Optional<Line> parse(String raw) {
+    private static Optional<Line> parse(String raw) {
         Matcher m = LINE.matcher(raw);
         if (!m.matches()) return Optional.empty();
         return Optional.of(new Line(m.group(1).strip(), Long.parseLong(m.group(2)), m.group(3).stripTrailing()));
