@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ebpm build [DIR] [--btf FILE] [-o OUT]}: compile DIR's *.bpf.c into an eunomia package.json. */
+/** {@code ebpm build [DIR] [--btf FILE | --vmlinux FILE] [-o OUT]}: compile DIR's *.bpf.c into an eunomia package.json. */
 @Command(name = "build", mixinStandardHelpOptions = true,
         description = "Compile the directory's *.bpf.c with clang and write an eunomia package.json.")
 public final class BuildCommand implements Callable<Integer> {
@@ -26,6 +26,10 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--btf", paramLabel = "FILE", description = "BTF to generate vmlinux.h from (default: the running kernel's)")
     Path btf;
 
+    @Option(names = "--vmlinux", paramLabel = "FILE",
+            description = "Compile against this vmlinux.h instead of one generated from BTF: the build then gives the same bytes on any kernel")
+    Path vmlinux;
+
     @Option(names = {"-o", "--output"}, paramLabel = "OUT",
             description = "Output directory for the object, vmlinux.h and package.json (default: DIR/.output, DIR/package.json)")
     Path output;
@@ -37,6 +41,9 @@ public final class BuildCommand implements Callable<Integer> {
         BuildOptions options = BuildOptions.defaults();
         if (btf != null) {
             options = options.withBtfFile(btf);
+        }
+        if (vmlinux != null) {
+            options = options.withVmlinuxHeader(vmlinux);
         }
         if (output != null) {
             options = options.withOutputDir(output).withPackageJson(output.resolve(PackageBuilder.PACKAGE_FILE));

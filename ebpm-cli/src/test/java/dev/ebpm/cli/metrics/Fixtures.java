@@ -1,6 +1,7 @@
 package dev.ebpm.cli.metrics;
 
 import dev.ebpm.cli.CliProcess;
+import dev.ebpm.cli.Examples;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,10 +56,9 @@ final class Fixtures {
         }
     }
 
-    /** {@code dir/config.yaml} (the config above) and {@code dir/package.json} (the opensnoop example, built if needed). */
+    /** {@code dir/config.yaml} (the config above) and {@code dir/package.json} (the opensnoop example as `ebpm build` makes it). */
     static Path opensnoopWithConfig(Path dir) throws Exception {
-        Path pkg = CliProcess.repoRoot().resolve("examples/opensnoop/package.json");
-        CliProcess.run(env(dir), Duration.ofSeconds(120), "run", "opensnoop", "--help"); // builds the example if needed
+        Path pkg = Examples.built("opensnoop").resolve("package.json");
         Files.copy(pkg, dir.resolve("package.json"));
         Path config = dir.resolve("config.yaml");
         Files.writeString(config, EUNOMIA_CONFIG);
