@@ -1,7 +1,7 @@
 // Metrics on vs off, same package and event load, one run: a getpid() fills the ring buffer with `events` events,
 // then ebpm's run loop drains them (formatting every event as `ebpm run` prints it, into a null stream), with and
-// without a counter labelled {pid, comm, key} (10,000 label sets) attached; rounds alternate, best of each is kept.
-// Then a GET /metrics of the run with 10,000 label sets is timed. Run through bench/metrics/run.sh.
+// without a counter labelled {pid, comm, key} (`keys` label sets) attached; rounds alternate, best of each is kept.
+// Then GET /metrics of the last metered run is timed. Run through bench/metrics/run.sh.
 import dev.ebpm.loader.event.EventFormatter;
 import dev.ebpm.loader.run.RunOptions;
 import dev.ebpm.loader.run.SkeletonRunner;
@@ -32,9 +32,12 @@ public class MetricsBench {
         byte[] pkg = Files.readAllBytes(Path.of(args[0]));
         int events = Integer.parseInt(args[1]);
         int rounds = Integer.parseInt(args[2]);
+        int keys = Integer.parseInt(args[3]); // label sets the counter sees
+        int scrapes = args.length > 4 ? Integer.parseInt(args[4]) : 25;
         Libc libc = jnr.ffi.LibraryLoader.create(Libc.class).load("libc.so.6");
         PackageReader.Decoded decoded = PackageReader.read(pkg, args[0]);
-        RunOptions options = new RunOptions(Map.of("target_tgid", Long.toString(ProcessHandle.current().pid()), "events_per_trigger", Integer.toString(events)),
+        RunOptions options = new RunOptions(Map.of("target_tgid", Long.toString(ProcessHandle.current().pid()), "events_per_trigger", Integer.toString(events),
+                "keys", Integer.toString(keys)),
                 EventFormatter.Mode.TABLE, Optional.empty(), Optional.empty(), Optional.empty(), null, false, RunOptions.Printk.HIDE);
         ExporterConfig.Counter counter = new ExporterConfig.Counter("bench_events", "events by pid, comm and key", List.of(
                 new ExporterConfig.Label("pid", "pid", "bench"), new ExporterConfig.Label("comm", "comm", "bench"), new ExporterConfig.Label("key", "key", "bench")), "bench");
@@ -57,16 +60,17 @@ public class MetricsBench {
             URI uri = URI.create("http://127.0.0.1:" + host.address().orElseThrow().getPort() + "/metrics");
             List<Double> ms = new ArrayList<>();
             int lines = 0;
-            int scrapes = args.length > 3 ? Integer.parseInt(args[3]) : 25;
             for (int i = 0; i < scrapes; i++) {
                 long t0 = System.nanoTime();
                 HttpResponse<String> resp = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
                 ms.add((System.nanoTime() - t0) / 1e6);
                 lines = (int) resp.body().lines().filter(l -> l.startsWith("bench_events_total{")).count();
             }
-            List<Double> warm = new ArrayList<>(ms.subList(5, ms.size()));
+            List<Double> warm = new ArrayList<>(ms.subList(Math.min(5, ms.size()), ms.size())); // the first ones warm the JIT up
             Collections.sort(warm);
-            System.out.printf("%.0f %.0f %d %.2f %.2f%n", bestOff, bestOn, lines, warm.get(warm.size() / 2), warm.get(warm.size() - 1));
+            double median = warm.isEmpty() ? 0 : warm.get(warm.size() / 2);
+            double slowest = warm.isEmpty() ? 0 : warm.get(warm.size() - 1);
+            System.out.printf("%.0f %.0f %d %.2f %.2f%n", bestOff, bestOn, lines, median, slowest);
         }
     }
 

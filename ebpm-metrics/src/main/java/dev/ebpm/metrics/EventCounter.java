@@ -6,7 +6,10 @@ import dev.ebpm.loader.event.Field;
 import dev.ebpm.loader.event.TextSink;
 import dev.ebpm.metrics.config.ExporterConfig;
 import dev.ebpm.metrics.config.MetricsConfigException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -17,6 +20,11 @@ import java.util.function.Supplier;
  * them (strings unquoted, numbers in decimal). Fields of other kinds (arrays, floats, enums) are keyed by that text.
  */
 final class EventCounter implements Supplier<String[]> {
+    // event buffers are in native order; the key is only ever compared with itself, so its order does not matter
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.nativeOrder());
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     final ExporterConfig.Counter config;
     final SeriesTable series;
     private final int[] fields;
@@ -63,22 +71,19 @@ final class EventCounter implements Supplier<String[]> {
     void count(ByteBuffer b, int base, int len) {
         int k = 0;
         for (int i = 0; i < fields.length; i++) {
-            int at = base + offsets[i];
             int size = sizes[i];
             if (offsets[i] + size > len) { // a short record: as the table shows it, no value
                 k = put(k, (byte) 0);
                 continue;
             }
-            if (k + size + 1 > key.length) key = Arrays.copyOf(key, Math.max(key.length * 2, k + size + 1));
+            if (k + size + 9 > key.length) key = Arrays.copyOf(key, Math.max(key.length * 2, k + size + 9));
+            int at = base + offsets[i];
             if (cString[i]) {
-                for (int j = 0; j < size; j++) {
-                    byte c = b.get(at + j);
-                    if (c == 0) break;
-                    key[k++] = c;
-                }
+                k = copyString(b, at, size, k);
                 key[k++] = 0; // no string holds a NUL: the end is unambiguous
             } else if (raw[i]) {
-                for (int j = 0; j < size; j++) key[k++] = b.get(at + j);
+                copyScalar(b, at, size, k);
+                k += size;
             } else {
                 text.reset();
                 formatter.fieldText(fields[i], b, base, len, text);
@@ -90,6 +95,35 @@ final class EventCounter implements Supplier<String[]> {
         offset = base;
         length = len;
         series.increment(key, k, this);
+    }
+
+    /** An integer's bytes, by one native-order read (a byte-by-byte copy costs more than the rest of the count). */
+    private void copyScalar(ByteBuffer b, int at, int size, int k) {
+        switch (size) {
+            case 8 -> LONGS.set(key, k, b.getLong(at));
+            case 4 -> INTS.set(key, k, b.getInt(at));
+            case 2 -> SHORTS.set(key, k, b.getShort(at));
+            default -> b.get(at, key, k, size);
+        }
+    }
+
+    /** A string's bytes up to its NUL (or its size), eight at a time; returns where the key goes on. */
+    private int copyString(ByteBuffer b, int at, int size, int k) {
+        int j = 0;
+        if (LITTLE_ENDIAN) {
+            for (; j + 8 <= size; j += 8) {
+                long w = b.getLong(at + j);
+                LONGS.set(key, k + j, w);
+                long zeros = (w - 0x0101010101010101L) & ~w & 0x8080808080808080L; // the lowest set bit marks the first NUL
+                if (zeros != 0) return k + j + (Long.numberOfTrailingZeros(zeros) >>> 3);
+            }
+        }
+        for (; j < size; j++) {
+            byte c = b.get(at + j);
+            if (c == 0) return k + j;
+            key[k + j] = c;
+        }
+        return k + size;
     }
 
     private int put(int k, byte v) {

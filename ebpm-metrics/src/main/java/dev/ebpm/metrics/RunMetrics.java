@@ -144,8 +144,8 @@ public final class RunMetrics implements RunObserver {
             SeriesTable t = c.series;
             List<String> names = c.config.labels().stream().map(ExporterConfig.Label::name).toList();
             for (int i = 0, n = t.size(); i < n; i++) {
-                SeriesTable.Series s = t.get(i);
-                out.counter(c.config.name(), c.config.description(), s.labels(() -> labels(names, List.of(s.labelValues))), s.count.get(), createdMillis);
+                String[] values = t.labelValues(i);
+                out.counter(c.config.name(), c.config.description(), t.labels(i, () -> labels(names, List.of(values))), t.count(i), createdMillis);
             }
             dropped += t.dropped();
         }

@@ -28,7 +28,7 @@ class SeriesTableTest {
         for (int i = 0; i < 5; i++) t.increment(k, key(k, "12", "bash"), () -> new String[] {"12", "bash"});
         t.increment(k, key(k, "1", "2bash"), () -> new String[] {"1", "2bash"}); // the same bytes but for the ends
         Map<String, Long> seen = new HashMap<>();
-        for (int i = 0; i < t.size(); i++) seen.put(String.join("|", t.get(i).labelValues), t.get(i).count.get());
+        for (int i = 0; i < t.size(); i++) seen.put(String.join("|", t.labelValues(i)), t.count(i));
         assertEquals(Map.of("12|bash", 5L, "1|2bash", 1L), seen);
     }
 
@@ -44,7 +44,7 @@ class SeriesTableTest {
         assertEquals(1000, t.size());
         assertEquals(500, t.dropped());
         for (int i = 0; i < t.size(); i++) {
-            if (t.get(i).labelValues[0].equals("/tmp/file-7")) assertEquals(2, t.get(i).count.get());
+            if (t.labelValues(i)[0].equals("/tmp/file-7")) assertEquals(2, t.count(i));
         }
     }
 
