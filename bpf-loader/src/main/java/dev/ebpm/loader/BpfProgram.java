@@ -5,6 +5,7 @@ import dev.ebpm.loader.internal.Host;
 import dev.ebpm.loader.internal.LibbpfLog;
 import dev.ebpm.loader.internal.LibbpfProgram;
 import dev.ebpm.loader.internal.NativeException;
+import dev.ebpm.loader.internal.Stats;
 import dev.ebpm.loader.internal.TcFilter;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -100,6 +101,20 @@ public final class BpfProgram {
         int progFd = fd();
         String where = "tc " + (point == TcAttachPoint.EGRESS ? "egress" : "ingress") + " on " + ifname;
         return link(where, () -> TcFilter.attach(progFd, ifindex, point == TcAttachPoint.EGRESS, handle, priority));
+    }
+
+    /** What the kernel measured of this program: the run time counts only while {@link BpfStats} are on. */
+    public record RunStats(long runTimeNanos, long runCount) {}
+
+    /** This program's run time and run count so far. */
+    public RunStats stats() {
+        int fd = fd();
+        try {
+            long[] s = Stats.program(fd);
+            return new RunStats(s[0], s[1]);
+        } catch (NativeException e) {
+            throw new BpfException("cannot read the statistics of program '" + name + "': " + e.getMessage(), null, e.errno());
+        }
     }
 
     private BpfLink link(String where, Supplier<Attachment> attach) {

@@ -1,6 +1,7 @@
 package dev.ebpm.cli;
 
 import dev.ebpm.cli.run.DoctorCommand;
+import dev.ebpm.cli.run.ExporterCommand;
 import dev.ebpm.cli.run.RunCommand;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +91,7 @@ public final class Main implements Runnable {
         List<Class<?>> all = new ArrayList<>();
         all.add(RunCommand.class);
         all.add(DoctorCommand.class);
+        all.add(ExporterCommand.class);
         all.addAll(List.of(dev.ebpm.cli.build.BuildCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.store.StoreCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.hub.HubCommands.ALL));

@@ -35,6 +35,16 @@ public final class BtfLayouts {
         return new EventLayout(c.name().isEmpty() ? "anon" : c.name(), c.size(), fields);
     }
 
+    /**
+     * The layout of a map's key or value type: a struct's members, or for a scalar (a {@code u32} key, a {@code u64}
+     * counter) one field named {@code scalarName}.
+     */
+    public static EventLayout of(Btf btf, int typeId, String scalarName) {
+        if (btf.resolve(typeId) instanceof BtfType.Composite) return struct(btf, typeId);
+        Field f = field(btf, scalarName, typeId, 0);
+        return new EventLayout(btf.cName(typeId), f.size(), List.of(f));
+    }
+
     /** The layout for an export type: by its BTF id when the object has BTF, else by its type names. */
     public static EventLayout exportType(EunomiaPackage.ExportType et, Optional<Btf> btf) {
         if (btf.isPresent()) {

@@ -78,6 +78,15 @@ public final class EventFormatter {
         out.ch('\n');
     }
 
+    /**
+     * Appends field {@code index} of the event at {@code base} as the table shows it (strings unquoted, numbers in
+     * decimal), or nothing if the record is too short to hold it; allocates nothing for integer and string fields.
+     */
+    public void fieldText(int index, ByteBuffer b, int base, int length, TextSink out) {
+        Field f = layout.fields().get(index);
+        if (f.offset() + f.size() <= length) text(f, b, base + f.offset(), out);
+    }
+
     private void time(TextSink out) {
         long nowSec = System.currentTimeMillis() / 1000;
         if (nowSec != cachedSecond) {

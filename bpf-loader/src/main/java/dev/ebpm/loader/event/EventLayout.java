@@ -20,4 +20,10 @@ public record EventLayout(String name, int size, List<Field> fields) {
             }
         }
     }
+
+    /** The position of member {@code fieldName} in {@link #fields()}, or -1. */
+    public int indexOf(String fieldName) {
+        for (int i = 0; i < fields.size(); i++) if (fields.get(i).name().equals(fieldName)) return i;
+        return -1;
+    }
 }

@@ -64,6 +64,12 @@ public final class TextSink {
         return len;
     }
 
+    /** Byte {@code i} of what was written since the last reset. */
+    public byte byteAt(int i) {
+        if (i >= len) throw new IndexOutOfBoundsException(i + " >= " + len);
+        return buf[i];
+    }
+
     public void writeTo(OutputStream out) {
         try {
             out.write(buf, 0, len);

@@ -81,4 +81,8 @@ public interface LibBpf {
     int libbpf_probe_bpf_prog_type(int progType, Pointer opts);
     int libbpf_probe_bpf_map_type(int mapType, Pointer opts);
     int libbpf_num_possible_cpus();
+
+    /** BPF_ENABLE_STATS: returns an fd; run time and run counts are kept while any such fd is open. */
+    @SaveError int bpf_enable_stats(int type);
+    int bpf_obj_get_info_by_fd(int fd, @Out Pointer info, @In @Out jnr.ffi.byref.IntByReference infoLen);
 }

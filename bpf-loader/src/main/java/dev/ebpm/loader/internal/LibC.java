@@ -14,6 +14,7 @@ public interface LibC {
     @SaveError int epoll_wait(int epfd, @Out Pointer events, int maxEvents, int timeoutMs);
     @SaveError int eventfd(int initval, int flags);
     @SaveError long write(int fd, @In Pointer buf, long count);
+    @SaveError long read(int fd, @Out Pointer buf, long count);
     @SaveError int close(int fd);
     @SaveError int open(String path, int flags);
     @SaveError int ioctl(int fd, long request, long arg);

@@ -51,9 +51,9 @@ public final class StructLayouts {
                 BTF_KEY_TYPE_ID = 68, BTF_VALUE_TYPE_ID = 72;
     }
 
-    /** The kernel's struct bpf_prog_info: the fields {@code ps --all} shows. */
+    /** The kernel's struct bpf_prog_info: the fields {@code ps --all} shows, and the statistics BPF_ENABLE_STATS turns on. */
     static final class ProgInfo {
-        static final int SIZE = 232, TYPE = 0, ID = 4, TAG = 8, LOAD_TIME = 40, CREATED_BY_UID = 48, NAME = 64;
+        static final int SIZE = 232, TYPE = 0, ID = 4, TAG = 8, LOAD_TIME = 40, CREATED_BY_UID = 48, NAME = 64, RUN_TIME_NS = 192, RUN_CNT = 200;
     }
 
     /**

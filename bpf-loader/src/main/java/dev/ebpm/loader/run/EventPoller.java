@@ -33,6 +33,7 @@ final class EventPoller implements AutoCloseable {
     private final AtomicLong events = new AtomicLong(); // read by other threads (status publisher)
     private final AtomicLong lost = new AtomicLong();
     private final RecordHandler handler;
+    private RunObserver observer; // null unless a host follows the run; set before the first drain
     private boolean closed;
 
     private EventPoller(Epoll epoll, EventFormatter formatter, TextSink sink) {
@@ -42,6 +43,8 @@ final class EventPoller implements AutoCloseable {
             @Override
             public void onRecord(ByteBuffer buffer, int offset, int length) {
                 formatter.format(buffer, offset, length, sink);
+                RunObserver o = observer;
+                if (o != null) o.event(buffer, offset, length);
             }
 
             @Override
@@ -89,7 +92,21 @@ final class EventPoller implements AutoCloseable {
         }
     }
 
-    private void watch(int fd) {
+    void observe(RunObserver o) {
+        observer = o;
+    }
+
+    /** Whether the object has ring or perf buffer maps (and so prints events). */
+    boolean hasEventMaps() {
+        return formatter != null;
+    }
+
+    /** The decoder of this object's events, or null when it has none. */
+    EventFormatter formatter() {
+        return formatter;
+    }
+
+    void watch(int fd) {
         try {
             epoll.add(fd);
         } catch (NativeException e) {

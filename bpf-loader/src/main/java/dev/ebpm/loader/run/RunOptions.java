@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param ifname      interface for tc/xdp programs, overriding the package's ifindex
  * @param uprobeBinary binary for uprobes, overriding the one in the section name
  * @param duration    stop after this long; null runs until stopped
+ * @param printk      whether to show the lines the programs write with bpf_printk
  */
 public record RunOptions(
         Map<String, String> variables,
@@ -22,9 +23,13 @@ public record RunOptions(
         Optional<String> ifname,
         Optional<String> uprobeBinary,
         Duration duration,
-        boolean verbose) {
+        boolean verbose,
+        Printk printk) {
+
+    /** bpf_printk output: shown when the package has nothing else to show, no event map nor sampled map ({@code AUTO}); always; never. */
+    public enum Printk { AUTO, SHOW, HIDE }
 
     public static RunOptions defaults() {
-        return new RunOptions(Map.of(), EventFormatter.Mode.TABLE, Optional.empty(), Optional.empty(), Optional.empty(), null, false);
+        return new RunOptions(Map.of(), EventFormatter.Mode.TABLE, Optional.empty(), Optional.empty(), Optional.empty(), null, false, Printk.AUTO);
     }
 }

@@ -12,6 +12,7 @@ import dev.ebpm.loader.event.TextSink;
 import dev.ebpm.loader.skeleton.EunomiaPackage;
 import dev.ebpm.loader.skeleton.PackageReader;
 import java.io.IOException;
+import dev.ebpm.loader.trace.PrintkStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -26,9 +27,10 @@ import java.util.stream.Stream;
 /**
  * Runs an eunomia package as ecli does: {@link SkeletonLoader} opens the object, fills its
  * variables and loads it; {@link ProgramAttacher} attaches every program; then {@link #run} polls
- * the ring/perf buffers ({@link EventPoller}) and prints sampled maps ({@link HistogramPrinter})
- * until stopped. Everything it acquires is released by {@link #close()}, in reverse order:
- * links, then readers and epoll, then the object.
+ * the ring/perf buffers ({@link EventPoller}), prints sampled maps ({@link HistogramSampler},
+ * {@link HistogramPrinter}) and bpf_printk lines ({@link PrintkStream}) until stopped. A
+ * {@link RunObserver} may follow it. Everything it acquires is released by {@link #close()}, in
+ * reverse order: links, then the printk stream, readers and epoll, then the object.
  *
  * <p>A run can outlive its process: {@link #pin} pins its programs, maps and links in a bpffs directory
  * ({@code progs/NAME}, {@code maps/NAME} with dots made underscores, {@code links/N}), and a runner left open when the process exits keeps them
@@ -40,18 +42,23 @@ public final class SkeletonRunner implements AutoCloseable {
     private static final String PROGS = "progs", MAPS = "maps", LINKS = "links";
 
     private final EunomiaPackage pkg;
+    private final String name;
     private final RunOptions options;
     private final TextSink sink = new TextSink();
     private BpfObject object;
     private final List<PinnedMap> pinnedMaps = new ArrayList<>();
+    private Optional<Btf> btf = Optional.empty();
     private final List<BpfLink> links = new ArrayList<>();
-    private List<HistogramPrinter> histograms = List.of();
+    private List<HistogramSampler> histograms = List.of();
     private EventPoller events;
     private Path pins;
+    private PrintkStream printk;
+    private RunObserver observer;
     private volatile boolean stopping;
 
-    private SkeletonRunner(EunomiaPackage pkg, RunOptions options) {
+    private SkeletonRunner(EunomiaPackage pkg, String name, RunOptions options) {
         this.pkg = pkg;
+        this.name = name;
         this.options = options;
     }
 
@@ -59,15 +66,22 @@ public final class SkeletonRunner implements AutoCloseable {
      * Opens, loads and attaches; on any failure releases what it took and rethrows.
      *
      * @param name  the package's name, for messages and as the object name if package.json has none
-     * @param notes where verbose notes go (a mounted tracefs)
+     * @param notes where notes go: a mounted tracefs (verbose), where bpf_printk lines come from
      */
     public static SkeletonRunner start(PackageReader.Decoded decoded, String name, RunOptions options, PrintStream notes) {
-        SkeletonRunner r = new SkeletonRunner(decoded.pkg(), options);
+        SkeletonRunner r = new SkeletonRunner(decoded.pkg(), name, options);
         try {
             SkeletonLoader.Loaded loaded = SkeletonLoader.load(decoded, name, options);
             r.object = loaded.object();
+            r.btf = loaded.btf();
             new ProgramAttacher(r.pkg, options, notes).attachAll(r.object, r.links);
             r.openReaders(r.object.maps(), loaded.btf(), name);
+            boolean printk = switch (options.printk()) {
+                case SHOW -> true;
+                case HIDE -> false;
+                case AUTO -> !r.events.hasEventMaps() && r.histograms.isEmpty(); // nothing else to show
+            };
+            if (printk) r.openPrintk(notes);
             return r;
         } catch (RuntimeException e) {
             throw r.closeAfter(e);
@@ -83,7 +97,7 @@ public final class SkeletonRunner implements AutoCloseable {
      * @throws BpfException when the pins are incomplete (fewer links than attach points) or unreadable
      */
     public static SkeletonRunner adopt(PackageReader.Decoded decoded, String name, RunOptions options, Path dir, List<String> attachPoints) {
-        SkeletonRunner r = new SkeletonRunner(decoded.pkg(), options);
+        SkeletonRunner r = new SkeletonRunner(decoded.pkg(), name, options);
         try {
             Optional<Btf> btf = SkeletonLoader.btf(decoded, name, options);
             List<Path> linkPins = pinsIn(dir.resolve(LINKS));
@@ -98,6 +112,7 @@ public final class SkeletonRunner implements AutoCloseable {
                 maps.add(m.map());
             }
             r.pins = dir;
+            r.btf = btf;
             r.openReaders(maps, btf, name);
             return r;
         } catch (RuntimeException e) {
@@ -107,7 +122,7 @@ public final class SkeletonRunner implements AutoCloseable {
     }
 
     private void openReaders(List<BpfMap> maps, Optional<Btf> btf, String name) {
-        histograms = HistogramPrinter.forSampledMaps(maps, pkg, btf, name);
+        histograms = HistogramSampler.forSampledMaps(maps, pkg, btf, name);
         events = EventPoller.open(maps, pkg, btf, options.mode(), sink, name);
     }
 
@@ -166,6 +181,41 @@ public final class SkeletonRunner implements AutoCloseable {
         return Optional.ofNullable(pins);
     }
 
+    private void openPrintk(PrintStream notes) {
+        printk = PrintkStream.open();
+        events.watch(printk.fd());
+        List<String> others = printk.sharedWith();
+        notes.println("ebpm: showing bpf_printk output, marked bpf_printk"
+                + (others.isEmpty() ? "" : "; the stream is shared with other tracers (" + String.join(", ", others) + "): every BPF program's bpf_printk lines show in each"));
+    }
+
+    /** Follows this run from now on: {@link RunObserver#started} at once (it may refuse the run), then the rest. Call before {@link #run}. */
+    public void observe(RunObserver o) {
+        o.started(this);
+        observer = o;
+        events.observe(o);
+    }
+
+    /** The package's name as the run was started with. */
+    public String name() {
+        return name;
+    }
+
+    /** The loaded object: its programs and maps. Valid until {@link #close()}; null for an adopted run (its maps are pinned ones). */
+    public BpfObject object() {
+        return object;
+    }
+
+    /** The object's BTF, which map key and value layouts come from. */
+    public Optional<Btf> btf() {
+        return btf;
+    }
+
+    /** The decoder of the package's events, or empty when it has no ring or perf buffer. */
+    public Optional<EventFormatter> eventFormatter() {
+        return Optional.ofNullable(events.formatter());
+    }
+
     /** Attach points, one per link: {@code kill_entry -> tracepoint/syscalls/sys_enter_kill}. */
     public List<String> attachPoints() {
         return links.stream().map(BpfLink::description).toList();
@@ -183,27 +233,44 @@ public final class SkeletonRunner implements AutoCloseable {
 
     /** Polls and prints until {@link #stop()} is called or the duration passes. */
     public void run(OutputStream out) {
+        try {
+            loop(out);
+        } finally {
+            if (observer != null) observer.stopped();
+        }
+    }
+
+    private void loop(OutputStream out) {
         // the table has its header unless the package says print_header: false; JSON lines never do
         if (options.mode() == EventFormatter.Mode.TABLE && !Boolean.FALSE.equals(pkg.meta.printHeader)) events.header(sink);
         if (sink.length() > 0) sink.writeTo(out);
         int timeout = pkg.meta.pollTimeoutMs != null && pkg.meta.pollTimeoutMs > 0 ? pkg.meta.pollTimeoutMs : DEFAULT_POLL_TIMEOUT_MS;
         long deadline = options.duration() == null ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
         long now = System.nanoTime();
-        for (HistogramPrinter h : histograms) h.schedule(now);
+        for (HistogramSampler h : histograms) h.schedule(now);
         while (!stopping && System.nanoTime() < deadline) {
             long wait = Math.min(timeout, Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
-            for (HistogramPrinter h : histograms) wait = Math.min(wait, h.millisUntilDue(System.nanoTime()));
+            for (HistogramSampler h : histograms) wait = Math.min(wait, h.millisUntilDue(System.nanoTime()));
             events.await((int) Math.max(0, wait));
             events.drain();
+            if (printk != null) printk.drain(sink, options.mode() == EventFormatter.Mode.JSON);
             now = System.nanoTime();
-            for (HistogramPrinter h : histograms) {
-                if (h.due(now)) h.print(sink, options.mode());
+            for (HistogramSampler h : histograms) {
+                if (h.due(now)) sample(h);
             }
             if (sink.length() > 0) sink.writeTo(out);
         }
         events.drain();
-        for (HistogramPrinter h : histograms) h.print(sink, options.mode());
+        if (printk != null) printk.drain(sink, options.mode() == EventFormatter.Mode.JSON);
+        for (HistogramSampler h : histograms) sample(h);
         if (sink.length() > 0) sink.writeTo(out);
+    }
+
+    private void sample(HistogramSampler h) {
+        HistogramSample s = h.sample();
+        if (options.mode() == EventFormatter.Mode.JSON) HistogramPrinter.json(s, sink);
+        else HistogramPrinter.text(s, sink);
+        if (observer != null) observer.histogram(s);
     }
 
     /** Asks {@link #run} to return; callable from any thread (a signal handler, a stop request), even after close. */
@@ -215,8 +282,8 @@ public final class SkeletonRunner implements AutoCloseable {
 
     /**
      * Ends the run: removes its pins, if any, then releases in reverse order of creation: links (detaching tc
-     * filters and XDP), readers and epoll, then the object or the pinned maps. Everything is released even when a
-     * step fails; the first failure is rethrown.
+     * filters and XDP), the printk stream, readers and epoll, then the object or the pinned maps. Everything is
+     * released even when a step fails; the first failure is rethrown.
      */
     @Override
     public synchronized void close() {
@@ -228,6 +295,7 @@ public final class SkeletonRunner implements AutoCloseable {
         }
         for (int i = links.size() - 1; i >= 0; i--) failure = release(failure, links.get(i)::close);
         links.clear();
+        if (printk != null) failure = release(failure, printk::close);
         if (events != null) failure = release(failure, events::close);
         for (PinnedMap m : pinnedMaps) failure = release(failure, m::close);
         pinnedMaps.clear();

@@ -78,6 +78,8 @@ class StructLayoutsTest {
         expected.put("offsetof(struct bpf_link_info, cgroup.cgroup_id)", StructLayouts.LinkInfo.CGROUP_ID);
         expected.put("offsetof(struct bpf_link_info, cgroup.attach_type)", StructLayouts.LinkInfo.CGROUP_ATTACH_TYPE);
         expected.put("offsetof(struct bpf_link_info, xdp.ifindex)", StructLayouts.LinkInfo.XDP_IFINDEX);
+        expected.put("offsetof(struct bpf_prog_info, run_time_ns)", StructLayouts.ProgInfo.RUN_TIME_NS);
+        expected.put("offsetof(struct bpf_prog_info, run_cnt)", StructLayouts.ProgInfo.RUN_CNT);
 
         StringBuilder c = new StringBuilder("""
             #include <stdio.h>

@@ -2,6 +2,7 @@ package dev.ebpm.cli.run;
 
 import dev.ebpm.cli.output.Terminal;
 import dev.ebpm.cli.lifecycle.DaemonCommand;
+import dev.ebpm.cli.options.MetricsFlags;
 import dev.ebpm.cli.output.UserError;
 import dev.ebpm.core.run.ForegroundRun;
 import dev.ebpm.core.run.RunLocator;
@@ -50,6 +51,9 @@ import picocli.CommandLine.Parameters;
             "  sudo ebpm run ghcr.io/eunomia-bpf/sigsnoop:latest",
             "  sudo ebpm run -d sigsnoop        # detached: prints a run id; see ebpm ps, logs, stop",
             "  sudo ebpm run -d --restart always sigsnoop   # comes back after a reboot (with the daemon's systemd unit)",
+            "  sudo ebpm run runqlat --metrics 9464             # Prometheus text at http://127.0.0.1:9464/metrics",
+            "  sudo ebpm run --metrics 9464 --metrics-config config.yaml   # an eunomia-exporter config, unchanged",
+            "  sudo ebpm run minimal            # bpf_printk lines, marked bpf_printk",
         })
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PKG", arity = "0..1", description = "package name, file or directory")
@@ -95,6 +99,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--wasm-interpreter", description = "run a WASM package in Chicory's interpreter instead of compiling it to JVM bytecode")
     boolean wasmInterpreter;
 
+    @Option(names = "--trace-pipe", negatable = true, description = {"show the lines the programs write with bpf_printk, marked bpf_printk",
+            "(default: on for packages with no ring or perf buffer and no histogram map)"})
+    Boolean tracePipe;
+
+    @picocli.CommandLine.Mixin
+    MetricsFlags metrics = new MetricsFlags();
+
     @picocli.CommandLine.Mixin
     dev.ebpm.cli.options.StoreOptions store = new dev.ebpm.cli.options.StoreOptions();
 
@@ -106,7 +117,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     @Override
     public Integer call() {
-        if (pkg == null) {
+        if (pkg == null && metrics.config == null) {
             spec.commandLine().usage(System.out);
             return 0;
         }
@@ -116,25 +127,38 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             Prepared p = prepare(session);
             if (p == null) return 0;
             if (detach) return startDetached(session, p);
-            if (p.pkg().isWasm()) return ForegroundRun.wasm(p.pkg(), p.guestArgs(), wasmOptions());
-            long lost = ForegroundRun.bpf(p.pkg(), p.options(), new FileOutputStream(FileDescriptor.out), System.err, attachPoints -> {
-                if (verbose) for (String a : attachPoints) System.err.println("ebpm: attached " + a);
-                System.err.println("ebpm: " + p.pkg().name() + " running (" + attachPoints.size() + " programs attached); Ctrl-C to stop");
-            });
-            if (lost > 0) System.err.println("ebpm: " + lost + " events were lost (buffer full)");
-            return 0;
+            if (p.pkg().isWasm()) {
+                if (metrics.anyGiven()) throw new UserError("metrics options apply to eBPF packages; " + p.pkg().name() + " is a WASM package");
+                return ForegroundRun.wasm(p.pkg(), p.guestArgs(), wasmOptions());
+            }
+            return metrics.anyGiven() ? runMetered(p) : runBpf(p, null);
         }
+    }
+
+    private int runBpf(Prepared p, dev.ebpm.loader.run.RunObserver observer) {
+        long lost = ForegroundRun.bpf(p.pkg(), p.options(), new FileOutputStream(FileDescriptor.out), System.err, attachPoints -> {
+            if (verbose) for (String a : attachPoints) System.err.println("ebpm: attached " + a);
+            System.err.println("ebpm: " + p.pkg().name() + " running (" + attachPoints.size() + " programs attached); Ctrl-C to stop");
+        }, observer);
+        if (lost > 0) System.err.println("ebpm: " + lost + " events were lost (buffer full)");
+        return 0;
+    }
+
+    /** The run with its metrics served (and pushed) until it ends. */
+    private int runMetered(Prepared p) {
+        return MetricsWiring.metered(p, metrics, Optional.empty(), observer -> runBpf(p, observer));
     }
 
     /**
      * A located package with its options parsed: {@code options} for an eBPF package, {@code guestArgs} for a WASM
      * one (a guest parses its own arguments: every word after PKG, untouched).
      */
-    private record Prepared(RunnablePackage pkg, RunOptions options, List<String> guestArgs) {}
+    record Prepared(RunnablePackage pkg, RunOptions options, List<String> guestArgs) {}
 
     /** Locates the package and parses its options; prints the package's help and returns null for --help. */
-    private Prepared prepare(Session session) {
-        RunnablePackage located = new RunLocator(session).locate(PackageSpec.parse(pkg), allowUnsigned);
+    Prepared prepare(Session session) {
+        RunnablePackage located = pkg != null ? new RunLocator(session).locate(PackageSpec.parse(pkg), allowUnsigned)
+                : MetricsWiring.configuredProgram(new RunLocator(session), metrics.config, allowUnsigned);
         if (located.isWasm()) return new Prepared(located, null, List.copyOf(programArgs));
         ProgramArguments args = new ProgramArguments(located.bpf().pkg(), located.name());
         List<String> rest = takeRunnerFlags(programArgs, args);
@@ -145,11 +169,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         }
         Map<String, String> variables = args.parse(rest);
         RunOptions options = new RunOptions(variables, json || detach ? EventFormatter.Mode.JSON : EventFormatter.Mode.TABLE,
-                btfFile(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary), duration(), verbose);
+                btfFile(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary), duration(), verbose,
+                tracePipe == null ? RunOptions.Printk.AUTO : tracePipe ? RunOptions.Printk.SHOW : RunOptions.Printk.HIDE);
         return new Prepared(located, options, List.of());
     }
 
     private int startDetached(Session session, Prepared p) {
+        if (metrics.anyGiven()) throw new UserError("metrics of a detached run: not yet served by the daemon; run it in the foreground");
         DetachedRuns.Started started = new DetachedRuns(session).start(p.pkg(), spec(p), () -> DaemonCommand.command(session.storeRoot()));
         System.out.println(started.id());
         return 0;
@@ -175,6 +201,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (uprobeBinary != null) w.addAll(List.of("--uprobe-binary", uprobeBinary));
         if (durationSeconds != null) w.addAll(List.of("--duration", Double.toString(durationSeconds)));
         if (restart != null) w.addAll(List.of("--restart", restart));
+        if (tracePipe != null) w.add(tracePipe ? "--trace-pipe" : "--no-trace-pipe");
+        w.addAll(metrics.words());
         return w;
     }
 
@@ -212,6 +240,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             switch (name) {
                 case "-j", "--json" -> json = true;
                 case "--verbose" -> verbose = true;
+                case "--trace-pipe" -> tracePipe = true;
+                case "--no-trace-pipe" -> tracePipe = false;
                 case "--btf", "--ifname", "--uprobe-binary", "--duration" -> {
                     String v = inline;
                     if (v == null) {
@@ -225,7 +255,18 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                         default -> durationSeconds = parseSeconds(v);
                     }
                 }
-                default -> rest.add(w);
+                default -> {
+                    if (!MetricsFlags.VALUED.contains(name)) {
+                        rest.add(w);
+                    } else {
+                        String v = inline;
+                        if (v == null) {
+                            if (i + 1 >= words.size()) throw new UserError("option " + name + " needs a value");
+                            v = words.get(++i);
+                        }
+                        metrics.take(name, v);
+                    }
+                }
             }
         }
         return rest;

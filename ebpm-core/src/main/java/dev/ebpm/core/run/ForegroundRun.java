@@ -1,6 +1,7 @@
 package dev.ebpm.core.run;
 
 import dev.ebpm.loader.KernelSupport;
+import dev.ebpm.loader.run.RunObserver;
 import dev.ebpm.loader.run.RunOptions;
 import dev.ebpm.loader.run.SkeletonRunner;
 import dev.ebpm.loader.wasm.WasmOptions;
@@ -27,12 +28,17 @@ public final class ForegroundRun {
     private ForegroundRun() {
     }
 
-    /** Runs an eBPF package; returns how many events were lost (buffer full). */
-    public static long bpf(RunnablePackage pkg, RunOptions options, OutputStream out, PrintStream log, Attached attached) {
+    /**
+     * Runs an eBPF package; returns how many events were lost (buffer full).
+     *
+     * @param observer follows the run (its metrics), or null
+     */
+    public static long bpf(RunnablePackage pkg, RunOptions options, OutputStream out, PrintStream log, Attached attached, RunObserver observer) {
         requirePrivileges(pkg);
         SkeletonRunner runner = SkeletonRunner.start(pkg.bpf(), pkg.name(), options, log);
         untilStopped(runner::stop, () -> {
             try (runner) {
+                if (observer != null) runner.observe(observer);
                 attached.attached(runner.attachPoints());
                 runner.run(out);
             }

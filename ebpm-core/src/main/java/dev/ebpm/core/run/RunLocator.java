@@ -74,6 +74,14 @@ public final class RunLocator {
         return p.named(name, versionBeside(read.directory()), p.origin());
     }
 
+    /**
+     * Package bytes that came with no spec (an eunomia-exporter config's inline {@code ebpf_data}): decoded as a file
+     * of that name would be. The caller decides whether such unsigned bytes may run.
+     */
+    public RunnablePackage decode(byte[] bytes, String fileName, String origin) {
+        return PackageDecoder.decode(bytes, fileName, origin, null);
+    }
+
     private RunnablePackage directory(Path dir) {
         Path file = new SourceBuilder(session).artifactFor(dir);
         return locate(new PackageSpec.LocalPath(file.toString(), file), false);
