@@ -187,7 +187,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         return new RunSpec(pkg.name(), pkg.version() == null ? "-" : pkg.version(), pkg.isWasm() ? "wasm" : "bpf", ebpmWords(), programArgs,
                 p.options() == null ? Map.of() : p.options().variables(), btfFile().map(f -> f.toAbsolutePath().toString()).orElse(null),
                 ifname, uprobeBinary, durationSeconds == null ? null : (long) (durationSeconds * 1000), verbose, wasmInterpreter,
-                restart == null ? RestartPolicy.NO.id() : restart);
+                restart == null ? RestartPolicy.NO.id() : restart, p.options() == null ? null : p.options().printk().name());
     }
 
     /** ebpm's own options as a detached run records them ({@code ps --json} args), before the package copy's path. */

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param variables     .rodata/.bss variable -> value text, for an eBPF package
  * @param durationMillis stop after this long; null runs until stopped
  * @param restart       a {@link RestartPolicy} id
+ * @param printk        whether bpf_printk lines go to the log: a {@link RunOptions.Printk} name; null (a run.json older
+ *                      than the field) is AUTO
  */
 public record RunSpec(
         String packageName,
@@ -38,7 +40,8 @@ public record RunSpec(
         Long durationMillis,
         boolean verbose,
         boolean wasmInterpreter,
-        String restart) {
+        String restart,
+        String printk) {
 
     public RunSpec {
         ebpmWords = List.copyOf(ebpmWords);
@@ -59,7 +62,8 @@ public record RunSpec(
     /** How to run the eBPF package: JSON lines, the given variables and overrides. */
     public RunOptions runOptions() {
         return new RunOptions(variables, EventFormatter.Mode.JSON, btfPath(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary),
-                durationMillis == null ? null : Duration.ofMillis(durationMillis), verbose);
+                durationMillis == null ? null : Duration.ofMillis(durationMillis), verbose,
+                printk == null ? RunOptions.Printk.AUTO : RunOptions.Printk.valueOf(printk));
     }
 
     /** How to run the WASM guest (its output streams are the host's to set). */
