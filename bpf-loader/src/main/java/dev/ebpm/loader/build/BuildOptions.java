@@ -29,6 +29,10 @@ public record BuildOptions(Optional<Path> btfFile, Optional<Path> outputDir, Opt
         return new BuildOptions(btfFile, Optional.of(dir), packageJson, cflags);
     }
 
+    public BuildOptions withCflags(List<String> flags) {
+        return new BuildOptions(btfFile, outputDir, packageJson, flags);
+    }
+
     public BuildOptions withPackageJson(Path file) {
         return new BuildOptions(btfFile, outputDir, Optional.of(file), cflags);
     }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * {@code ebpm build}: what eunomia's ecc does, with the host's clang. Compiles the directory's one
@@ -23,7 +22,7 @@ import java.util.stream.Stream;
  * the source's {@code ///} comments and an optional {@code ebpm-build.json}.
  */
 public final class PackageBuilder {
-    public static final String SOURCE_SUFFIX = ".bpf.c";
+    public static final String SOURCE_SUFFIX = BuildSources.SOURCE_SUFFIX;
     public static final String CONFIG_FILE = "ebpm-build.json";
     public static final String OUTPUT_DIR = ".output";
     public static final String PACKAGE_FILE = "package.json";
@@ -38,11 +37,14 @@ public final class PackageBuilder {
     }
 
     public Result buildPackage(Path packageDir, BuildOptions options) {
-        // clang runs in the source directory: every path handed to it must be absolute
-        Path dir = packageDir.toAbsolutePath().normalize();
-        Path source = findSource(dir);
+        return buildPackage(BuildSources.of(packageDir, Optional.empty()), options);
+    }
+
+    public Result buildPackage(BuildSources src, BuildOptions options) {
+        Path dir = src.dir();
+        Path source = src.source();
         String fileName = source.getFileName().toString();
-        String name = fileName.substring(0, fileName.length() - SOURCE_SUFFIX.length());
+        String name = src.name();
         Path outDir = options.outputDir().map(p -> p.toAbsolutePath().normalize()).orElse(dir.resolve(OUTPUT_DIR));
         Path object = outDir.resolve(name + ".bpf.o");
         try {
@@ -55,7 +57,7 @@ public final class PackageBuilder {
         // a vmlinux.h next to the source wins (quote includes look there first); else generate one
         Path includeDir = Files.isRegularFile(dir.resolve(VmlinuxHeader.FILE_NAME))
                 ? dir : VmlinuxHeader.ensure(options.btfFile(), outDir).getParent();
-        compile(clang, source, object, includeDir, options.cflags());
+        compile(clang, source, object, includeDir, options.cflags(), src.eventHeader().map(EventHeader::markers));
         HostTool.find("llvm-strip").ifPresent(strip -> {
             // drop DWARF, keep .BTF: what ecc ships, a fraction of the size
             HostTool.Result r = strip.run(List.of("-g", object.toString()), dir);
@@ -74,7 +76,9 @@ public final class PackageBuilder {
         EunomiaPackage pkg;
         Path packageJson = options.packageJson().orElse(dir.resolve(PACKAGE_FILE));
         try {
-            pkg = SkeletonGenerator.fromObject(Files.readAllBytes(object), name, config, Optional.of(docs));
+            byte[] elf = Files.readAllBytes(object);
+            pkg = SkeletonGenerator.fromObject(elf, name, config, Optional.of(docs));
+            EventMaps.requireExportTypes(elf, pkg, src);
             PackageWriter.write(pkg, packageJson);
         } catch (SkeletonException e) {
             throw new BuildException(e.getMessage(), e);
@@ -84,38 +88,39 @@ public final class PackageBuilder {
         return new Result(packageJson, object, pkg);
     }
 
-    static Path findSource(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new BuildException("not a directory: " + dir);
-        }
-        List<Path> sources;
-        try (Stream<Path> s = Files.list(dir)) {
-            sources = s.filter(p -> p.getFileName().toString().endsWith(SOURCE_SUFFIX) && Files.isRegularFile(p)).sorted().toList();
-        } catch (IOException e) {
-            throw new BuildException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-        if (sources.isEmpty()) {
-            throw new BuildException("no *" + SOURCE_SUFFIX + " source in " + dir);
-        }
-        if (sources.size() > 1) {
-            throw new BuildException("more than one *" + SOURCE_SUFFIX + " in " + dir + ": "
-                    + String.join(", ", sources.stream().map(p -> p.getFileName().toString()).toList()) + "; keep one per package");
-        }
-        return sources.get(0);
-    }
-
-    private static void compile(HostTool clang, Path source, Path object, Path includeDir, List<String> cflags) {
+    /**
+     * {@code appended}: text compiled after the source (an event header's markers, as ecc appends them); both go to
+     * clang on stdin behind a #line, so that diagnostics and debug info still name the source file.
+     */
+    private static void compile(HostTool clang, Path source, Path object, Path includeDir, List<String> cflags,
+                                Optional<String> appended) {
         List<String> args = new ArrayList<>(List.of("-target", "bpf", "-g", "-O2", "-D__TARGET_ARCH_" + targetArch(),
                 "-I" + includeDir));
         multiarchInclude().ifPresent(p -> args.add("-I" + p));
         args.addAll(cflags);
-        args.addAll(List.of("-c", source.toString(), "-o", object.toString()));
-        HostTool.Result r = clang.run(args, source.toAbsolutePath().getParent());
+        Optional<byte[]> stdin = appended.map(text -> withAppended(source, text));
+        if (stdin.isPresent()) {
+            args.addAll(List.of("-I" + source.getParent(), "-x", "c", "-c", "-", "-o", object.toString()));
+        } else {
+            args.addAll(List.of("-c", source.toString(), "-o", object.toString()));
+        }
+        HostTool.Result r = clang.run(args, source.toAbsolutePath().getParent(), stdin);
         if (!r.ok()) {
             String hint = r.output().contains("bpf/bpf_helpers.h' file not found")
                     ? "; bpf/bpf_helpers.h comes with the Debian package 'libbpf-dev'" : "";
             throw new BuildException("clang failed to compile " + source.getFileName() + " (exit " + r.exitCode() + ")" + hint,
                     r.output(), null);
+        }
+    }
+
+    private static byte[] withAppended(Path source, String appended) {
+        try {
+            String text = Files.readString(source, StandardCharsets.UTF_8);
+            String quoted = source.toString().replace("\\", "\\\\").replace("\"", "\\\"");
+            return ("#line 1 \"" + quoted + "\"\n" + text + (text.endsWith("\n") ? "" : "\n") + appended)
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BuildException("cannot read " + source + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * How to run one package.
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param ifname      interface for tc/xdp programs, overriding the package's ifindex
  * @param uprobeBinary binary for uprobes, overriding the one in the section name
  * @param duration    stop after this long; null runs until stopped
+ * @param sampleFrequency samples per second for perf_event programs, overriding the package's
  */
 public record RunOptions(
         Map<String, String> variables,
@@ -22,9 +24,11 @@ public record RunOptions(
         Optional<String> ifname,
         Optional<String> uprobeBinary,
         Duration duration,
-        boolean verbose) {
+        boolean verbose,
+        OptionalLong sampleFrequency) {
 
     public static RunOptions defaults() {
-        return new RunOptions(Map.of(), EventFormatter.Mode.TABLE, Optional.empty(), Optional.empty(), Optional.empty(), null, false);
+        return new RunOptions(Map.of(), EventFormatter.Mode.TABLE, Optional.empty(), Optional.empty(), Optional.empty(), null, false,
+                OptionalLong.empty());
     }
 }

@@ -160,6 +160,7 @@ class PackageBuilderTest {
     @Test
     void badBuildConfigNamesTheFile(@TempDir Path dir) throws Exception {
         Files.copy(Tools.repoRoot().resolve("examples/sigsnoop/sigsnoop.bpf.c"), dir.resolve("sigsnoop.bpf.c"));
+        Files.copy(Tools.repoRoot().resolve("examples/sigsnoop/sigsnoop.h"), dir.resolve("sigsnoop.h"));
         Files.writeString(dir.resolve("ebpm-build.json"), "{\"variables\": {\"target_signal\": }");
         BuildException e = assertThrows(BuildException.class, () -> new PackageBuilder().build(dir,
                 BuildOptions.defaults().withOutputDir(out.resolve("sigsnoop"))));

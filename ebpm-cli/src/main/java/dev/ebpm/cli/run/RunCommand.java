@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,8 +68,12 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--uprobe-binary", paramLabel = "PATH", description = "binary to attach uprobes to, overriding the package's")
     String uprobeBinary;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "stop after this many seconds")
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "stop after this many seconds (eBPF packages and WASM apps)")
     Double durationSeconds;
+
+    @Option(names = "--sample-freq", paramLabel = "HZ",
+            description = "samples per second on each CPU for perf_event programs (default: the package's, else 1 as ecli)")
+    Long sampleFreq;
 
     @Option(names = {"-h", "--help"}, description = "show this help, or with PKG the package's options")
     boolean help;
@@ -127,9 +132,11 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             System.out.print(args.usage(doc == null ? null : doc.brief != null ? doc.brief : doc.description));
             return null;
         }
+        if (sampleFreq != null && sampleFreq <= 0) throw new UserError("--sample-freq expects samples per second (e.g. 49), got " + sampleFreq);
         Map<String, String> variables = args.parse(rest);
         RunOptions options = new RunOptions(variables, json || detach ? EventFormatter.Mode.JSON : EventFormatter.Mode.TABLE,
-                btfFile(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary), duration(), verbose);
+                btfFile(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary), duration(), verbose,
+                sampleFreq == null ? OptionalLong.empty() : OptionalLong.of(sampleFreq));
         return new Prepared(located, options, List.of());
     }
 
@@ -156,6 +163,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (ifname != null) w.addAll(List.of("--ifname", ifname));
         if (uprobeBinary != null) w.addAll(List.of("--uprobe-binary", uprobeBinary));
         if (durationSeconds != null) w.addAll(List.of("--duration", Double.toString(durationSeconds)));
+        if (sampleFreq != null) w.addAll(List.of("--sample-freq", Long.toString(sampleFreq)));
         w.add(pkgWord);
         w.addAll(programArgs);
         return w;
@@ -170,7 +178,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     }
 
     public WasmOptions wasmOptions() {
-        return WasmOptions.defaults().withCompiled(!wasmInterpreter).withBtf(btfFile()).withVerbose(verbose);
+        return WasmOptions.defaults().withCompiled(!wasmInterpreter).withBtf(btfFile()).withVerbose(verbose)
+                .withDuration(Optional.ofNullable(duration()));
     }
 
     /**
@@ -195,7 +204,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             switch (name) {
                 case "-j", "--json" -> json = true;
                 case "--verbose" -> verbose = true;
-                case "--btf", "--ifname", "--uprobe-binary", "--duration" -> {
+                case "--btf", "--ifname", "--uprobe-binary", "--duration", "--sample-freq" -> {
                     String v = inline;
                     if (v == null) {
                         if (i + 1 >= words.size()) throw new UserError("option " + name + " needs a value");
@@ -205,6 +214,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                         case "--btf" -> btf = Path.of(v);
                         case "--ifname" -> ifname = v;
                         case "--uprobe-binary" -> uprobeBinary = v;
+                        case "--sample-freq" -> sampleFreq = parseFrequency(v);
                         default -> durationSeconds = parseSeconds(v);
                     }
                 }
@@ -212,6 +222,16 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             }
         }
         return rest;
+    }
+
+    private static long parseFrequency(String v) {
+        try {
+            long f = Long.parseLong(v);
+            if (f <= 0) throw new NumberFormatException();
+            return f;
+        } catch (NumberFormatException e) {
+            throw new UserError("--sample-freq expects samples per second (e.g. 49), got '" + v + "'");
+        }
     }
 
     private static double parseSeconds(String v) {
