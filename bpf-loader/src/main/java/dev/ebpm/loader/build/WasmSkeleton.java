@@ -87,6 +87,8 @@ final class WasmSkeleton {
         for (Section s : sections) {
             h.append("\tstruct ").append(ident).append("__").append(s.field()).append(" *").append(s.field()).append(";\n");
         }
+        h.append("\t/* the package.json text: what ebpm and ecli know of this object (options, export types) */\n");
+        h.append("\tconst char *package_json;\n");
         h.append("\tbpf_object_handle obj;\n");
         h.append("\tstruct bpf_map map_storage[").append(Math.max(1, maps.size())).append("];\n");
         h.append("\tstruct bpf_program prog_storage[").append(Math.max(1, progs.size())).append("];\n");
@@ -103,7 +105,7 @@ final class WasmSkeleton {
         }
         h.append("};\n\n");
         h.append("/* the package.json this object was built into: its maps, programs, options and export types */\n");
-        h.append("__attribute__((used)) static const char ").append(ident).append("__package_json[] =\n");
+        h.append("static const char ").append(ident).append("__package_json[] =\n");
         byte[] json = packageJson.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         for (int i = 0; i < json.length; i += JSON_CHUNK) {
             h.append("\t\"").append(cString(json, i, Math.min(json.length, i + JSON_CHUNK))).append("\"\n");
@@ -112,6 +114,7 @@ final class WasmSkeleton {
 
         h.append("static inline struct ").append(ident).append(" *").append(ident).append("__open(void)\n{\n");
         h.append("\tstruct ").append(ident).append(" *s = calloc(1, sizeof(*s));\n\tif (!s)\n\t\treturn NULL;\n");
+        h.append("\ts->package_json = ").append(ident).append("__package_json;\n");
         for (int i = 0; i < maps.size(); i++) {
             h.append("\ts->map_storage[").append(i).append("] = (struct bpf_map){&s->obj, \"").append(maps.get(i).name).append("\"};\n");
             h.append("\ts->maps.").append(maps.get(i).ident).append(" = &s->map_storage[").append(i).append("];\n");

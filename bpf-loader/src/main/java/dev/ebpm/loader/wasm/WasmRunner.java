@@ -64,7 +64,7 @@ public final class WasmRunner {
             host = bpf;
         }
         if (opts.verbose()) LibbpfLog.echo(LibbpfLog.DEBUG);
-        Thread timer = opts.duration().map(this::stopAfter).orElse(null);
+        Thread timer = null;
         try (WasiPreview1 wasi = wasi(name, args, opts)) {
             if (stopping) return EXIT_STOPPED;
             WasmModule module = parse(wasm, name);
@@ -76,6 +76,8 @@ public final class WasmRunner {
             } catch (RuntimeException e) {
                 throw new WasmException(name + " has no _start function: build it as a WASI command (a main())");
             }
+            // the guest's time starts now, not while the module is compiled
+            timer = opts.duration().map(this::stopAfter).orElse(null);
             int status = execute(start, name);
             return timeUp && status == EXIT_STOPPED ? 0 : status;
         } finally {

@@ -1,20 +1,22 @@
 package dev.ebpm.core.examples;
 
 import dev.ebpm.core.session.Session;
-import dev.ebpm.loader.build.BuildException;
 import dev.ebpm.loader.build.BuildOptions;
+import dev.ebpm.loader.build.BuildSources;
 import dev.ebpm.loader.build.PackageBuilder;
+import dev.ebpm.loader.build.WasmAppBuilder;
 import dev.ebpm.pkg.InvalidPackageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * Builds package directories from source on use: the embedded examples ({@code examples/NAME/NAME.bpf.c}, or a WASM
- * example's {@code app.c} with its {@code build.sh}) and any directory given to {@code ebpm run DIR}. A directory is
- * rebuilt when a source is newer than its artifact.
+ * example's {@code app.c} beside its {@code .bpf.c}, built as {@code ebpm build --wasm} builds it) and any directory
+ * given to {@code ebpm run DIR}. A directory is rebuilt when a source is newer than its artifact.
  */
 public final class SourceBuilder {
     private final Session session;
@@ -44,8 +46,7 @@ public final class SourceBuilder {
             boolean stale = !Files.exists(out);
             for (Path f : (Iterable<Path>) s::iterator) {
                 String n = f.getFileName().toString();
-                boolean source = wasm ? n.endsWith(".c") || n.equals("build.sh") || n.equals("libbpf-wasm.h")
-                        : n.endsWith(".bpf.c") || n.endsWith(".h") || n.equals("ebpm-build.json");
+                boolean source = n.endsWith(".c") || n.endsWith(".h") || n.equals(PackageBuilder.CONFIG_FILE);
                 if (!source) continue;
                 hasSource |= wasm || n.endsWith(".bpf.c");
                 if (!stale && Files.getLastModifiedTime(f).compareTo(Files.getLastModifiedTime(out)) > 0) stale = true;
@@ -60,7 +61,7 @@ public final class SourceBuilder {
         }
     }
 
-    /** True if the directory can be built from sources here (a .bpf.c, or app.c with build.sh). */
+    /** True if the directory can be built from sources here (a .bpf.c, with or without a WASM app's C program). */
     public static boolean hasSources(Path dir) throws IOException {
         if (isWasmSource(dir)) return true;
         try (Stream<Path> s = Files.list(dir)) {
@@ -69,29 +70,17 @@ public final class SourceBuilder {
     }
 
     private static boolean isWasmSource(Path dir) {
-        return Files.isRegularFile(dir.resolve("app.c")) && Files.isRegularFile(dir.resolve("build.sh"));
+        return WasmAppBuilder.isWasmApp(dir);
     }
 
     /** Builds the directory from source, whether or not its artifact looks fresh. */
     public Path build(Path dir) {
-        if (isWasmSource(dir)) return buildWasm(dir);
-        session.note("building " + dir.getFileName() + " from source...");
-        return new PackageBuilder().build(dir, BuildOptions.defaults());
-    }
-
-    private Path buildWasm(Path dir) {
-        Path wasm = dir.resolve("app.wasm");
-        session.note("building " + dir.getFileName() + " (WASM) from source...");
-        try {
-            Process p = new ProcessBuilder("bash", dir.resolve("build.sh").toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() != 0) throw new BuildException("building " + dir.getFileName() + "/app.wasm failed", out, null);
-            return wasm;
-        } catch (IOException e) {
-            throw new BuildException("cannot build " + wasm + ": " + e.getMessage(), "", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BuildException("interrupted while building " + wasm, "", e);
+        BuildSources sources = BuildSources.of(dir, Optional.empty());
+        if (isWasmSource(dir)) {
+            session.note("building " + dir.getFileName() + " (WASM) from source...");
+            return new WasmAppBuilder().build(sources, BuildOptions.defaults()).app();
         }
+        session.note("building " + dir.getFileName() + " from source...");
+        return new PackageBuilder().buildPackage(sources, BuildOptions.defaults()).packageJson();
     }
 }
