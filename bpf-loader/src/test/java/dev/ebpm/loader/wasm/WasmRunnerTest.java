@@ -25,13 +25,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.ebpm.loader.build.BuildOptions;
+import dev.ebpm.loader.build.BuildSources;
+import dev.ebpm.loader.build.WasmAppBuilder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Runs WebAssembly guests against the real kernel: examples/sigsnoop-wasm (built by its
- * build.sh, so the example's build is part of the test) and a test guest (guest.c) whose modes
+ * Runs WebAssembly guests against the real kernel: examples/sigsnoop-wasm (built as ebpm build
+ * --wasm builds it, so the example's build is part of the test) and a test guest (guest.c) whose modes
  * break the host ABI one way each. After every run, no program of ours may stay loaded.
  */
 class WasmRunnerTest {
@@ -46,15 +49,14 @@ class WasmRunnerTest {
         Tools.assumeKernelBtf();
         Tools.assumeTool("clang");
         Tools.assumeTool("bpftool");
-        Tools.assumeTool("xxd");
         Assumptions.assumeTrue(Files.exists(WASI_STDIO), "wasi-libc not installed (" + WASI_STDIO + ")");
         Path example = Tools.repoRoot().resolve("examples/sigsnoop-wasm");
         out = Path.of("target/wasm-test").toAbsolutePath();
         Files.createDirectories(out);
-        exec(List.of("bash", example.resolve("build.sh").toString()), Map.of("OUT", out.toString()));
-        app = Files.readAllBytes(out.resolve("app.wasm"));
+        app = Files.readAllBytes(new WasmAppBuilder().build(BuildSources.of(example, java.util.Optional.empty()),
+                BuildOptions.defaults().withOutputDir(out)).app());
         Path guestSource = Path.of("src/test/resources/wasm/guest.c").toAbsolutePath();
-        exec(List.of("clang", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-I" + example, "-I" + out,
+        exec(List.of("clang", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-I" + out,
                 "-Wl,--export-table", "-o", out.resolve("guest.wasm").toString(), guestSource.toString()), Map.of());
         guest = Files.readAllBytes(out.resolve("guest.wasm"));
     }
