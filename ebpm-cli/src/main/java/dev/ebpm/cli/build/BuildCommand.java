@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  ebpm build examples/sigsnoop",
             "  ebpm build sigsnoop.bpf.c sigsnoop.h -o out",
-            "  ebpm build -a -DDEBUG -a '-I include' .",
+            "  ebpm build -a -DMY_TRACE_DEBUG -a '-I include' .",
             "  ebpm build --wasm ./my-app              # also compiles app.c into my-app/app.wasm",
             "  ebpm build --btfgen --btfhub-archive ~/btfhub-archive .   # runs on kernels without BTF too"})
 public final class BuildCommand implements Callable<Integer> {
