@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +38,7 @@ public final class BtfMinimizer {
         Map<String, Path> kernels = kernels(archive);
         HostTool bpftool = HostTool.require("bpftool", "bpftool", "to minimize BTF (bpftool gen min_core_btf)");
         SortedMap<String, byte[]> minimized = new ConcurrentSkipListMap<>();
-        long[] full = new long[1];
+        AtomicLong full = new AtomicLong();
         Path work;
         try {
             work = Files.createTempDirectory(built.object().getParent(), ".btfgen");
@@ -61,9 +62,7 @@ public final class BtfMinimizer {
                     byte[] bytes = Files.readAllBytes(out);
                     Btf.parse(bytes);
                     minimized.put(e.getKey(), bytes);
-                    synchronized (full) {
-                        full[0] += Files.size(btf);
-                    }
+                    full.addAndGet(Files.size(btf));
                 } catch (IOException x) {
                     throw new BuildException("cannot read " + out + ": " + x.getMessage(), x);
                 } catch (BtfException x) {
@@ -85,7 +84,7 @@ public final class BtfMinimizer {
         } catch (IOException e) {
             throw new BuildException("cannot write " + built.packageJson() + ": " + e.getMessage(), e);
         }
-        return new Embedded(encoded.size(), total, full[0]);
+        return new Embedded(encoded.size(), total, full.get());
     }
 
     /** Archive key ({@code ID/VERSION_ID/ARCH/RELEASE}) to file, for every BTF file of a btfhub-layout directory. */

@@ -16,7 +16,10 @@ public final class ProjectScaffold {
 
     private ProjectScaffold() {}
 
-    /** Creates {@code parent/name}; refuses a bad name or a non-empty existing directory. */
+    /**
+     * Creates {@code parent/name} in eunomia's layout: NAME.bpf.c, NAME.h (its event), ebpm.json, README.md,
+     * .gitignore and the CI workflow; refuses a bad name or a non-empty existing directory.
+     */
     public static Path create(Path parent, String name) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("bad package name '" + name
