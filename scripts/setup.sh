@@ -7,7 +7,8 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 pkgs=(openjdk-17-jdk-headless maven clang llvm libbpf-dev libbpf1 bpftool libelf-dev iproute2
-      wasi-libc lld-14 libclang-rt-14-dev-wasm32 xxd xz-utils nginx curl)
+      wasi-libc lld-14 libclang-rt-14-dev-wasm32 xxd xz-utils nginx curl
+      chromium chromium-driver)   # the hub pages' browser tests (headless, driven by Selenium)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

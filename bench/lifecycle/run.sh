@@ -10,9 +10,11 @@ rounds=${ROUNDS:-5}
 out="$root/bench/.out/lifecycle"; mkdir -p "$out"
 need_ebpm_jar
 ebpm() { java -Debpm.examples="$root/examples" -Debpm.repo="$root" -jar "$jar" "$@"; }
-export EBPM_HOME="$out/store"; rm -rf "$EBPM_HOME"
-ebpm run --duration 0 sigsnoop >/dev/null 2>&1 || true   # builds examples/sigsnoop once
-obj="$root/examples/sigsnoop/.output/sigsnoop.bpf.o"
+export EBPM_HOME="$out/store" EBPM_CONFIG_DIR="$out/config" EBPM_CACHE_DIR="$out/cache"; rm -rf "$EBPM_HOME" "$EBPM_CACHE_DIR"
+ebpm run --duration 0 sigsnoop >/dev/null 2>&1 || true   # builds examples/sigsnoop once, into the cache
+# builds are reproducible: this is the object ebpm runs
+ebpm build "$root/examples/sigsnoop" -o "$out/sigsnoop-build" >/dev/null
+obj="$out/sigsnoop-build/sigsnoop.bpf.o"
 gcc -O2 -o "$out/loader" "$here/loader.c" -lbpf
 now() { date +%s%N; }
 rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }   # KiB

@@ -10,10 +10,12 @@ rounds=${ROUNDS:-10}
 java=${JAVA:-java}
 out="$root/bench/.out/startup"; mkdir -p "$out"
 if [ -n "${EBPM_JAR:-}" ]; then jar=$EBPM_JAR; else need_ebpm_jar; fi
-export EBPM_HOME="$out/store"; rm -rf "$EBPM_HOME"
-ebpm=("$java" -Debpm.examples="$root/examples" -Debpm.repo="$root" -Debpm.trust.builtin="$root/build/trust/builtin-keys" -jar "$jar")
+export EBPM_HOME="$out/store" EBPM_CONFIG_DIR="$out/config" EBPM_CACHE_DIR="$out/cache"; rm -rf "$EBPM_HOME" "$EBPM_CACHE_DIR"
+ebpm=("$java" -Debpm.examples="$root/examples" -Debpm.repo="$root" -jar "$jar")
 "${ebpm[@]}" install -q sigsnoop >/dev/null
-obj="$root/examples/sigsnoop/.output/sigsnoop.bpf.o"
+# builds are reproducible: this is the object of the sigsnoop just installed
+"${ebpm[@]}" build "$root/examples/sigsnoop" -o "$out/sigsnoop-build" >/dev/null
+obj="$out/sigsnoop-build/sigsnoop.bpf.o"
 gcc -O2 -o "$out/loader" "$root/bench/lifecycle/loader.c" -lbpf
 "${java%java}javac" -d "$out" "$here/Hello.java" 2>/dev/null || javac -d "$out" "$here/Hello.java"
 

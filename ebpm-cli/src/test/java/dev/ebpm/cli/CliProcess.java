@@ -36,6 +36,18 @@ public final class CliProcess implements AutoCloseable {
         return p.toAbsolutePath().normalize();
     }
 
+    /**
+     * What the launcher passes (the bundled examples, the repository), plus the test JVM's configuration and cache
+     * directories (target/, set by the pom), so a test's ebpm uses the same examples key and builds as the tests' own.
+     */
+    public static List<String> properties() {
+        List<String> out = new ArrayList<>(List.of("-Debpm.examples=" + repoRoot().resolve("examples"), "-Debpm.repo=" + repoRoot()));
+        for (String p : List.of("ebpm.config.dir", "ebpm.cache.dir")) {
+            if (System.getProperty(p) != null) out.add("-D" + p + "=" + System.getProperty(p));
+        }
+        return out;
+    }
+
     public static CliProcess start(Map<String, String> env, String... args) throws IOException {
         return start(env, null, args);
     }
@@ -46,8 +58,7 @@ public final class CliProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("-Debpm.examples=" + repoRoot().resolve("examples"));
-        cmd.add("-Debpm.repo=" + repoRoot());
+        cmd.addAll(properties());
         cmd.add(Main.class.getName());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);

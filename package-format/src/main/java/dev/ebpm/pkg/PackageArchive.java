@@ -45,16 +45,21 @@ public final class PackageArchive {
     }
 
     /**
-     * Packs {@code dir} (which must hold an ebpm.json template) into {@code outDir/NAME-VERSION.ebpm}. ebpm.json in
-     * {@code dir} is rewritten with the computed file list and digests first. Same inputs give the same bytes.
+     * Packs {@code dir} (which must hold an ebpm.json template) into {@code outDir/NAME-VERSION.ebpm}, the manifest
+     * ({@link PackageManifest#forDirectory}) computed in memory: nothing in {@code dir} is written but the archive, if
+     * {@code outDir} is {@code dir}. Same inputs give the same bytes.
      */
     public static Path pack(Path dir, Path outDir) throws IOException {
-        PackageManifest m = PackageManifest.forDirectory(dir);
+        return pack(dir, Map.of(), outDir);
+    }
+
+    /** As {@link #pack(Path, Path)}, with {@code built} (package path → file elsewhere) in place of the directory's files. */
+    public static Path pack(Path dir, Map<String, Path> built, Path outDir) throws IOException {
+        PackageManifest m = PackageManifest.forDirectory(dir, built);
         byte[] json = m.toJson();
-        writeAtomically(dir.resolve(PackageManifest.FILE_NAME), out -> out.write(json));
         Files.createDirectories(outDir);
         Path target = outDir.resolve(fileName(m));
-        writeAtomically(target, out -> write(m, json, path -> Files.newInputStream(dir.resolve(path)), out));
+        writeAtomically(target, out -> write(m, json, path -> Files.newInputStream(built.getOrDefault(path, dir.resolve(path))), out));
         return target;
     }
 

@@ -23,8 +23,9 @@ import java.util.stream.Stream;
 
 /**
  * The manifest {@value #FILE_NAME} at a package's root: identity, metadata, what the package needs from the kernel,
- * and the SHA-256 and size of every other file the package carries. {@link #toJson()} is canonical (sorted keys, no
- * whitespace), so the same manifest always has the same bytes and can be signed.
+ * how its entry was built (optional), and the SHA-256 and size of every other file the package carries.
+ * {@link #toJson()} is canonical (sorted keys, no whitespace), so the same manifest always has the same bytes and can be
+ * signed. A signature is never part of what it signs: no manifest lists a {@code *.sig} file.
  */
 public record PackageManifest(
         PackageName name,
@@ -37,17 +38,27 @@ public record PackageManifest(
         PackageKind kind,
         String entry,
         Requires requires,
+        SortedMap<String, String> build,
         SortedMap<String, FileEntry> files) {
 
     public static final String FILE_NAME = "ebpm.json";
+    /** The signature of a package directory's manifest, beside its ebpm.json (the embedded examples hub serves one). */
+    public static final String SIGNATURE_FILE = "ebpm.sig";
+    /** Every signature file ends so: {@code ebpm.sig}, {@code NAME-VERSION.ebpm.sig}, {@code package.json.sig}. */
+    public static final String SIGNATURE_SUFFIX = ".sig";
+    /** What a bpf entry records about its build ({@code ebpm build} writes it): package.json's {@code meta.ebpm_build}. */
+    public static final String ENTRY_BUILD_RECORD = "/meta/ebpm_build";
     public static final int MAX_BYTES = 1 << 20;
     public static final int MAX_FILES = 10_000;
 
     private static final Set<String> TOP_FIELDS = Set.of("name", "version", "description", "license", "authors",
-            "homepage", "keywords", "kind", "entry", "requires", "files");
+            "homepage", "keywords", "kind", "entry", "requires", "build", "files");
     private static final Set<String> REQUIRES_FIELDS = Set.of("btf", "ringbuf", "attach", "min_kernel");
     private static final Set<String> FILE_FIELDS = Set.of("sha256", "size");
     private static final Pattern ATTACH = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+    private static final Pattern BUILD_KEY = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+    private static final int MAX_BUILD_ENTRIES = 16;
+    private static final int MAX_BUILD_VALUE = 256;
     private static final Pattern KERNEL = Pattern.compile("\\d{1,3}\\.\\d{1,3}(\\.\\d{1,4})?");
 
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -96,6 +107,17 @@ public record PackageManifest(
         authors = textList("authors", authors, 64, 256);
         keywords = textList("keywords", keywords, 32, 64);
         requires = requires == null ? Requires.NONE : requires;
+        build = Collections.unmodifiableSortedMap(new TreeMap<>(build == null ? Map.of() : build));
+        if (build.size() > MAX_BUILD_ENTRIES) {
+            throw new InvalidPackageException("manifest field \"build\": more than " + MAX_BUILD_ENTRIES + " entries");
+        }
+        for (Map.Entry<String, String> e : build.entrySet()) {
+            if (!BUILD_KEY.matcher(e.getKey()).matches()) {
+                throw new InvalidPackageException("manifest field \"build\": invalid key " + Quote.of(e.getKey()));
+            }
+            if (e.getValue() == null) throw new InvalidPackageException("manifest field \"build." + e.getKey() + "\": must be a string");
+            text("build." + e.getKey(), e.getValue(), MAX_BUILD_VALUE);
+        }
         if (files == null || files.isEmpty()) throw missing("files");
         if (files.size() > MAX_FILES) {
             throw new InvalidPackageException("manifest field \"files\": more than " + MAX_FILES + " files");
@@ -105,6 +127,10 @@ public record PackageManifest(
             String p = PackagePath.check(e.getKey(), "manifest field \"files\": path");
             if (p.equals(FILE_NAME)) {
                 throw new InvalidPackageException("manifest field \"files\": must not list " + FILE_NAME + " itself");
+            }
+            if (isSignatureFile(p)) {
+                throw new InvalidPackageException("manifest field \"files\": lists the signature file " + Quote.of(p)
+                        + "; a signature is never part of what it signs (ebpm pack leaves *" + SIGNATURE_SUFFIX + " files out)");
             }
             copy.put(p, e.getValue());
         }
@@ -201,6 +227,18 @@ public record PackageManifest(
             b.requires(new Requires(bool(req, "btf"), bool(req, "ringbuf"), stringList(req, "attach", "requires.attach"),
                     string(req, "min_kernel", false, "requires.min_kernel")));
         }
+        JsonNode build = root.get("build");
+        if (build != null && !build.isNull()) {
+            if (!build.isObject()) throw wrongType("build", "an object of strings");
+            SortedMap<String, String> record = new TreeMap<>();
+            Iterator<Map.Entry<String, JsonNode>> it = build.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual()) throw wrongType("build." + e.getKey(), "a string");
+                record.put(e.getKey(), e.getValue().textValue());
+            }
+            b.build(record);
+        }
         if (withFiles) {
             JsonNode files = root.get("files");
             if (files == null || files.isNull()) throw missing("files");
@@ -292,6 +330,7 @@ public record PackageManifest(
         req.put("attach", requires.attach());
         putIfSet(req, "min_kernel", requires.minKernel());
         root.put("requires", req);
+        if (!build.isEmpty()) root.put("build", build);
         Map<String, Object> fs = new TreeMap<>();
         for (Map.Entry<String, FileEntry> e : files.entrySet()) {
             Map<String, Object> f = new TreeMap<>();
@@ -325,15 +364,61 @@ public record PackageManifest(
 
     /**
      * Reads {@code dir/ebpm.json} as a template (its "files" are ignored) and lists, with digests, every regular file
-     * under {@code dir} except ebpm.json, {@code .git/}, {@code .output/} and {@code *.ebpm} archives at the top (so packing into the
-     * package directory does not pack earlier archives). Symlinks and special files are refused.
+     * under {@code dir} except ebpm.json, signatures ({@code *.sig}), {@code .git/}, {@code .output/} and {@code *.ebpm}
+     * archives at the top (so packing into the package directory does not pack earlier archives). Symlinks and special
+     * files are refused. Nothing in {@code dir} is written.
      */
     public static PackageManifest forDirectory(Path dir) throws IOException {
+        return forDirectory(dir, Map.of());
+    }
+
+    /**
+     * As {@link #forDirectory(Path)}, with {@code built} (package path → file elsewhere, e.g. a package.json built from
+     * the directory's sources into a cache) taking the place of what the directory has at those paths. A bpf entry's
+     * build record ({@value #ENTRY_BUILD_RECORD}) becomes the manifest's {@code build}.
+     */
+    public static PackageManifest forDirectory(Path dir, Map<String, Path> built) throws IOException {
         Path template = dir.resolve(FILE_NAME);
         if (!Files.isRegularFile(template, LinkOption.NOFOLLOW_LINKS)) {
             throw new InvalidPackageException("package directory " + Quote.of(dir.toString()) + ": no " + FILE_NAME);
         }
-        return fromTree(readTree(Files.readAllBytes(template)), false).filesFrom(dir).build();
+        Builder b = fromTree(readTree(Files.readAllBytes(template)), false).filesFrom(dir, built);
+        if (b.kind == PackageKind.BPF && b.entry != null && b.files.containsKey(b.entry)) {
+            Path entryFile = built.getOrDefault(b.entry, dir.resolve(b.entry));
+            SortedMap<String, String> record = buildRecordOf(Files.readAllBytes(entryFile));
+            if (!record.isEmpty()) b.build(record);
+        }
+        return b.build();
+    }
+
+    /**
+     * The build record a bpf entry (eunomia's package.json) carries at {@value #ENTRY_BUILD_RECORD}, if any: entries
+     * that are not short strings under plain keys are left out, and an entry that is not JSON has none.
+     */
+    public static SortedMap<String, String> buildRecordOf(byte[] entryJson) {
+        SortedMap<String, String> out = new TreeMap<>();
+        JsonNode record;
+        try {
+            JsonNode root = JSON.readTree(entryJson);
+            record = root == null ? null : root.at(ENTRY_BUILD_RECORD);
+        } catch (IOException e) {
+            return out; // the entry's own checks say what is wrong with it
+        }
+        if (record == null || !record.isObject()) return out;
+        Iterator<Map.Entry<String, JsonNode>> it = record.fields();
+        while (it.hasNext() && out.size() < MAX_BUILD_ENTRIES) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String v = e.getValue().isTextual() ? e.getValue().textValue() : null;
+            if (BUILD_KEY.matcher(e.getKey()).matches() && v != null && v.length() <= MAX_BUILD_VALUE && v.chars().noneMatch(c -> c < 0x20)) {
+                out.put(e.getKey(), v);
+            }
+        }
+        return out;
+    }
+
+    /** True for a path whose file name marks a signature ({@code *.sig}): never package content. */
+    public static boolean isSignatureFile(String path) {
+        return path.endsWith(SIGNATURE_SUFFIX);
     }
 
     public static Builder builder() {
@@ -342,7 +427,7 @@ public record PackageManifest(
 
     public Builder toBuilder() {
         Builder b = new Builder().name(name).version(version).description(description).license(license)
-                .authors(authors).homepage(homepage).keywords(keywords).kind(kind).entry(entry).requires(requires);
+                .authors(authors).homepage(homepage).keywords(keywords).kind(kind).entry(entry).requires(requires).build(build);
         b.files.putAll(files);
         return b;
     }
@@ -358,6 +443,7 @@ public record PackageManifest(
         private PackageKind kind;
         private String entry;
         private Requires requires = Requires.NONE;
+        private SortedMap<String, String> build = new TreeMap<>();
         private final SortedMap<String, FileEntry> files = new TreeMap<>();
 
         public Builder name(PackageName v) { name = v; return this; }
@@ -372,6 +458,7 @@ public record PackageManifest(
         public Builder kind(PackageKind v) { kind = v; return this; }
         public Builder entry(String v) { entry = v; return this; }
         public Builder requires(Requires v) { requires = v; return this; }
+        public Builder build(SortedMap<String, String> v) { build = new TreeMap<>(v); return this; }
 
         public Builder file(String path, FileEntry f) {
             if (files.put(path, f) != null) {
@@ -389,8 +476,13 @@ public record PackageManifest(
             return this;
         }
 
-        /** Replaces the file list with the regular files under {@code dir} (except the root ebpm.json). */
+        /** Replaces the file list with the regular files under {@code dir} (except the root ebpm.json and signatures). */
         public Builder filesFrom(Path dir) throws IOException {
+            return filesFrom(dir, Map.of());
+        }
+
+        /** As {@link #filesFrom(Path)}, with {@code built} (package path → file) in place of the directory's files there. */
+        public Builder filesFrom(Path dir, Map<String, Path> built) throws IOException {
             files.clear();
             List<Path> all;
             try (Stream<Path> s = Files.walk(dir)) {
@@ -407,9 +499,13 @@ public record PackageManifest(
                 if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     throw new InvalidPackageException("package directory: " + Quote.of(rel) + " is not a regular file");
                 }
-                if (rel.equals(FILE_NAME)) continue;
+                if (rel.equals(FILE_NAME) || isSignatureFile(rel) || built.containsKey(rel)) continue;
                 PackagePath.check(rel, "package directory: file");
                 file(rel, new FileEntry(Digests.sha256Hex(p), Files.size(p)));
+            }
+            for (Map.Entry<String, Path> e : built.entrySet()) {
+                PackagePath.check(e.getKey(), "built file");
+                file(e.getKey(), new FileEntry(Digests.sha256Hex(e.getValue()), Files.size(e.getValue())));
             }
             return this;
         }
@@ -422,7 +518,7 @@ public record PackageManifest(
 
         public PackageManifest build() {
             return new PackageManifest(name, version, description, license, authors, homepage, keywords, kind, entry,
-                    requires, new TreeMap<>(files));
+                    requires, build, new TreeMap<>(files));
         }
     }
 

@@ -91,6 +91,48 @@ class PackageManifestTest {
     }
 
     @Test
+    void aManifestListingASignatureIsRefused() {
+        for (String sig : List.of("ebpm.sig", "opensnoop-1.0.0.ebpm.sig", "docs/package.json.sig")) {
+            String s = json("{\"package.json\":{\"sha256\":\"" + SHA + "\",\"size\":1},\"" + sig + "\":{\"sha256\":\"" + SHA + "\",\"size\":1}}");
+            assertMessage("manifest field \"files\": lists the signature file \"" + sig + "\"; a signature is never part of what it signs", s);
+        }
+    }
+
+    @Test
+    void forDirectoryLeavesSignaturesOutAndWritesNothing(@TempDir Path dir) throws Exception {
+        String template = "{\"name\":\"x\",\"version\":\"0.1.0\",\"kind\":\"wasm\",\"entry\":\"app.wasm\"}";
+        Files.writeString(dir.resolve("ebpm.json"), template);
+        Files.write(dir.resolve("app.wasm"), new byte[] {0, 'a', 's', 'm'});
+        Files.writeString(dir.resolve("ebpm.sig"), "{}");
+        Files.writeString(dir.resolve("x-0.1.0.ebpm.sig"), "{}");
+        PackageManifest m = PackageManifest.forDirectory(dir);
+        assertEquals(List.of("app.wasm"), List.copyOf(m.files().keySet()));
+        assertEquals(template, Files.readString(dir.resolve("ebpm.json")));
+    }
+
+    @Test
+    void aBuiltEntryStandsInForTheDirectorysAndBringsItsBuildRecord(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(dir.resolve("ebpm.json"), "{\"name\":\"x\",\"version\":\"0.1.0\",\"kind\":\"bpf\",\"entry\":\"package.json\"}");
+        Files.writeString(dir.resolve("x.bpf.c"), "// source");
+        Files.writeString(dir.resolve("package.json"), "{\"stale\":true}");
+        Path built = tmp.resolve("package.json");
+        String pkg = "{\"bpf_object\":\"\",\"meta\":{\"ebpm_build\":{\"clang\":\"Debian clang version 14.0.6\",\"target_arch\":\"x86\","
+                + "\"Bad Key\":\"dropped\",\"libbpf\":1}}}";
+        Files.writeString(built, pkg);
+        PackageManifest m = PackageManifest.forDirectory(dir, java.util.Map.of("package.json", built));
+        assertEquals(Digests.sha256Hex(pkg.getBytes(StandardCharsets.UTF_8)), m.files().get("package.json").sha256());
+        assertEquals(java.util.Map.of("clang", "Debian clang version 14.0.6", "target_arch", "x86"), m.build());
+        String canonical = new String(m.toJson(), StandardCharsets.UTF_8);
+        assertTrue(canonical.contains("\"build\":{\"clang\":\"Debian clang version 14.0.6\",\"target_arch\":\"x86\"}"), canonical);
+        assertEquals(m, PackageManifest.parse(m.toJson()));
+        // a manifest without a record has no "build" at all: older manifests keep their bytes
+        assertTrue(!new String(PackageManifest.forDirectory(dir).toJson(), StandardCharsets.UTF_8).contains("\"build\""));
+        assertMessage("manifest field \"build.clang\": must be a string", json("{\"package.json\":{\"sha256\":\"" + SHA + "\",\"size\":1}}")
+                .replace("{\"name\"", "{\"build\":{\"clang\":14},\"name\""));
+    }
+
+    @Test
     void forDirectoryRefusesSymlinks(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("ebpm.json"), "{\"name\":\"x\",\"version\":\"0.1.0\",\"kind\":\"wasm\",\"entry\":\"app.wasm\"}");
         Files.write(dir.resolve("app.wasm"), new byte[] {1});

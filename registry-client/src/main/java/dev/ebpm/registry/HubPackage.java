@@ -39,11 +39,19 @@ public record HubPackage(PackageName name, String description, List<String> keyw
         return versions.stream().filter(x -> x.version().equals(v)).findFirst();
     }
 
-    /** Name, description or a keyword contains {@code term} (case-insensitive). */
+    /**
+     * Every word of {@code term} is in the name, the description or a keyword (case-insensitive), as an ebpm hub's
+     * search endpoint matches; a blank term matches every package.
+     */
     public boolean matches(String term) {
-        String t = term.toLowerCase(java.util.Locale.ROOT);
-        if (name.value().contains(t)) return true;
-        if (description != null && description.toLowerCase(java.util.Locale.ROOT).contains(t)) return true;
-        return keywords.stream().anyMatch(k -> k.toLowerCase(java.util.Locale.ROOT).contains(t));
+        String t = term.strip().toLowerCase(java.util.Locale.ROOT);
+        if (t.isEmpty()) return true;
+        for (String word : t.split("\\s+")) {
+            boolean found = name.value().contains(word)
+                    || (description != null && description.toLowerCase(java.util.Locale.ROOT).contains(word))
+                    || keywords.stream().anyMatch(k -> k.toLowerCase(java.util.Locale.ROOT).contains(word));
+            if (!found) return false;
+        }
+        return true;
     }
 }

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code DATA/hub.db}: the SQLite schema (publishers, tokens, publisher keys, packages, owners, blobs, versions, the last
- * index signature) and its one connection. Every statement runs under this object's lock, so the store's parts share
+ * {@code DATA/hub.db}: the SQLite schema (publishers, tokens, publisher keys, packages, owners, blobs, versions and their
+ * download counts, the last index signature) and its one connection. Every statement runs under this object's lock, so the store's parts share
  * the connection safely; {@link #transaction} makes a group of writes all-or-nothing.
  */
 final class HubDatabase implements AutoCloseable {
@@ -43,7 +43,15 @@ final class HubDatabase implements AutoCloseable {
         "CREATE TABLE index_signature(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, index_sha256 TEXT NOT NULL,"
                 + " expires_at TEXT NOT NULL, envelope TEXT NOT NULL)",
     };
-    private static final int SCHEMA_VERSION = 2;
+
+    /** Version 3: how often each version's archive was downloaded ({@link DownloadCounter}). */
+    private static final String[] SCHEMA_3 = {
+        "ALTER TABLE versions ADD COLUMN downloads INTEGER NOT NULL DEFAULT 0",
+    };
+
+    /** Each version's statements, from version 1 on: a database at version N runs those after it. */
+    private static final List<String[]> MIGRATIONS = List.of(SCHEMA_1, SCHEMA_2, SCHEMA_3);
+    private static final int SCHEMA_VERSION = MIGRATIONS.size();
 
     /** Reads one row into a value. */
     interface RowReader<T> {
@@ -90,8 +98,7 @@ final class HubDatabase implements AutoCloseable {
             }
             if (version == SCHEMA_VERSION) return;
             transaction(() -> {
-                if (version == 0) for (String s : SCHEMA_1) st.execute(s);
-                for (String s : SCHEMA_2) st.execute(s);
+                for (String[] step : MIGRATIONS.subList(version, SCHEMA_VERSION)) for (String s : step) st.execute(s);
                 st.execute("PRAGMA user_version=" + SCHEMA_VERSION);
                 return null;
             });

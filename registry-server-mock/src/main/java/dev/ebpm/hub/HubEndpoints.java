@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The hub protocol's endpoints (docs/hub-protocol.md). Reads come from the store's {@link ReadSnapshot} and immutable
- * blob files (small ones kept in memory); only publish and yank write.
+ * The hub protocol's endpoints (docs/hub-protocol.md), and the routes of the pages beside them ({@link PageEndpoints}).
+ * Reads come from the store's {@link ReadSnapshot} and immutable blob files (small ones kept in memory); only publish
+ * and yank write, and archive downloads are counted.
  */
 final class HubEndpoints {
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
@@ -25,19 +26,31 @@ final class HubEndpoints {
         this.store = store;
     }
 
-    /** Every route of the protocol; a more specific template comes before a more general one of the same length. */
+    /**
+     * Every route of the protocol and the pages beside it; a more specific template comes before a more general one of
+     * the same length. The static layout's two file names come before the pages, so that a package named
+     * {@code packages} keeps its {@code /packages/package.json}.
+     */
     Routes routes() {
+        PageEndpoints pages = new PageEndpoints(store);
         return new Routes()
-                .add("GET HEAD", "/", x -> about())
+                .add("GET HEAD", "/", x -> x.accepts("text/html") ? pages.home(x) : about().header("Vary", "Accept"))
                 .add("GET HEAD", "/index.json", x -> document(x, store.snapshot().index()))
                 .add("GET HEAD", "/index.json.sig", x -> Reply.bytes(200, "application/json", store.indexSignature().toJson())
                         .header("Cache-Control", "no-cache"))
                 .add("GET HEAD", "/hub.pub", x -> Reply.text(200, store.hubKey().toText() + "\n"))
                 .add("GET HEAD", "/index/{file}", this::packageDocument)
                 .add("GET HEAD", "/blobs/sha256/{digest}", this::blobByDigest)
+                .add("GET HEAD", "/api/v1/search", pages::searchJson)
                 .add("PUT", "/api/v1/packages/{name}/{version}", this::publish)
                 .add("POST", "/api/v1/packages/{name}/{version}/{action}", this::yank)
-                .add("GET HEAD", "/{name}/{file}", this::staticFile);
+                .add("GET HEAD", "/{name}/package.json", this::staticFile)
+                .add("GET HEAD", "/{name}/app.wasm", this::staticFile)
+                .add("GET HEAD", "/search", pages::search)
+                .add("GET HEAD", "/packages/{name}", pages::pkg)
+                .add("GET HEAD", "/packages/{name}/{version}", pages::pkgVersion)
+                .add("GET HEAD", "/publishers/{name}", pages::publisher)
+                .add("GET HEAD", "/assets/{file}", pages::asset);
     }
 
     private Reply about() {
@@ -47,6 +60,7 @@ final class HubEndpoints {
         about.put("index", "/index.json");
         about.put("max_upload", store.maxUploadBytes());
         about.put("index_signature", "/index.json.sig");
+        about.put("search", "/api/v1/search");
         about.put("key", store.hubKey().fingerprint().hex());
         return Reply.json(200, about);
     }
@@ -65,21 +79,22 @@ final class HubEndpoints {
         if (etag.equals(x.header("If-None-Match")) && store.blob(digest).isPresent()) {
             return Reply.empty(304).header("ETag", etag).header("Cache-Control", IMMUTABLE);
         }
-        return blob(digest, "application/gzip").orElseThrow(() -> HubException.notFound("no blob sha256:" + digest))
+        Reply r = blob(digest, "application/gzip").orElseThrow(() -> HubException.notFound("no blob sha256:" + digest))
                 .header("ETag", etag).header("Cache-Control", IMMUTABLE);
+        if (x.isGet()) store.countArchiveDownload(digest);
+        return r;
     }
 
     /** The static (eunomia/LMP) layout: {@code <name>/package.json} or {@code <name>/app.wasm} of the current version. */
     private Reply staticFile(Exchange x) throws IOException {
         String name = x.param("name");
-        String file = x.param("file");
+        String file = x.path().substring(x.path().lastIndexOf('/') + 1);
         ReadSnapshot.StaticFile f = store.snapshot().staticFiles().get(name + "/" + file);
-        if (f == null) {
-            if (!file.equals("package.json") && !file.equals("app.wasm")) throw HubException.notFound("no such resource: " + x.path());
-            throw HubException.notFound("no " + file + " for package " + name + " on this hub");
-        }
-        return blob(f.sha256(), f.contentType()).orElseThrow(() -> new HubStorageException("blob of " + name + "/" + file + " is missing"))
+        if (f == null) throw HubException.notFound("no " + file + " for package " + name + " on this hub");
+        Reply r = blob(f.sha256(), f.contentType()).orElseThrow(() -> new HubStorageException("blob of " + name + "/" + file + " is missing"))
                 .header("ETag", "\"" + f.sha256() + "\"").header("Cache-Control", "no-cache");
+        if (x.isGet()) store.countDownload(name, f.version());
+        return r;
     }
 
     private Reply publish(Exchange x) throws IOException {

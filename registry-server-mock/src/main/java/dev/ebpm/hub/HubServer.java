@@ -3,6 +3,7 @@ package dev.ebpm.hub;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -10,6 +11,9 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hub's HTTP server: Jetty 12 (core API, no servlets) serving {@link HubEndpoints}' routes, configured against slow
@@ -20,6 +24,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class HubServer implements AutoCloseable {
     /** Request line plus headers; larger heads get 431. */
     static final int MAX_HEAD_BYTES = 16 * 1024;
+    /** How often download counts go to the database (what a kill -9 may lose). */
+    static final long DOWNLOADS_FLUSH_SECONDS = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(HubServer.class);
 
     private final Server server;
     private final ServerConnector connector;
@@ -74,7 +81,20 @@ public final class HubServer implements AutoCloseable {
             stopAfterFailedStart(server, e);
             throw new IllegalStateException("the hub server did not start: " + e.getMessage(), e);
         }
+        flushDownloadsLater(server.getScheduler(), store);
         return new HubServer(server, connector, address.getHostString());
+    }
+
+    /** Stores the download counts every few seconds while the server runs (the store stores the rest when it closes). */
+    private static void flushDownloadsLater(Scheduler scheduler, HubStore store) {
+        scheduler.schedule(() -> {
+            try {
+                store.flushDownloads();
+            } catch (RuntimeException e) {
+                LOG.warn("storing download counts: {}", e.getMessage());
+            }
+            if (scheduler.isRunning()) flushDownloadsLater(scheduler, store);
+        }, DOWNLOADS_FLUSH_SECONDS, TimeUnit.SECONDS);
     }
 
     private static void stopAfterFailedStart(Server server, Exception cause) {

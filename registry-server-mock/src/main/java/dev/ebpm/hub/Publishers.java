@@ -1,5 +1,6 @@
 package dev.ebpm.hub;
 
+import dev.ebpm.hub.catalog.PublisherProfile;
 import dev.ebpm.pkg.Digests;
 import dev.ebpm.pkg.PackageName;
 import dev.ebpm.pkg.trust.Fingerprint;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -56,6 +58,13 @@ final class Publishers {
     List<PublicKey> keys(Publisher who) {
         return db.all("SELECT public_key FROM publisher_keys WHERE publisher_id=? ORDER BY fingerprint",
                 r -> new PublicKey(r.getBytes(1), null), who.id());
+    }
+
+    /** A publisher's page: since when the hub knows it, and its registered keys. */
+    Optional<PublisherProfile> profile(String name) {
+        return db.first("SELECT id, created_at FROM publishers WHERE name=?", r -> new Object[] {r.getLong(1), r.getString(2)}, name)
+                .map(row -> new PublisherProfile(name, (String) row[1], db.all("SELECT fingerprint FROM publisher_keys WHERE publisher_id=?"
+                        + " ORDER BY added_at, fingerprint", r -> new Fingerprint(r.getString(1)), row[0])));
     }
 
     /** Adds an owner to an existing package. */

@@ -4,10 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ebpm.hub.catalog.Catalog;
+import dev.ebpm.hub.catalog.CatalogPackage;
+import dev.ebpm.hub.catalog.CatalogVersion;
 import dev.ebpm.pkg.Digests;
 import dev.ebpm.pkg.PackageKind;
 import dev.ebpm.pkg.PackageManifest;
 import dev.ebpm.pkg.Version;
+import dev.ebpm.pkg.trust.SignatureEnvelope;
+import dev.ebpm.pkg.trust.TrustException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,14 +24,16 @@ import java.util.TreeMap;
 
 /**
  * Everything the hub's readers see, built from the database after each write and then replaced whole: the index
- * document, one document per package, and the static (eunomia/LMP) layout's files. Readers never touch the database and
- * never see a half-committed publish.
+ * document, one document per package, the static (eunomia/LMP) layout's files, and the catalog the pages and the
+ * search endpoint read. Readers never touch the database and never see a half-committed publish.
  *
  * @param index       {@code /index.json}
  * @param packages    {@code /index/<name>.json}, by name
  * @param staticFiles {@code <name>/package.json} or {@code <name>/app.wasm} of each package's current version
+ * @param entries     the trees of {@code packages}' documents, by name (the search endpoint serves them)
  */
-public record ReadSnapshot(Document index, Map<String, Document> packages, Map<String, StaticFile> staticFiles) {
+public record ReadSnapshot(Document index, Map<String, Document> packages, Map<String, StaticFile> staticFiles,
+                           Map<String, Map<String, Object>> entries, Catalog catalog) {
     /** What {@code "protocol"} says in the index. */
     public static final int PROTOCOL = 1;
 
@@ -41,18 +48,19 @@ public record ReadSnapshot(Document index, Map<String, Document> packages, Map<S
         }
     }
 
-    /** One file of the static layout: the blob holding it, its size and content type. */
-    public record StaticFile(String sha256, long size, String contentType) {}
+    /** One file of the static layout: the blob holding it, its size and content type, and the version it is from. */
+    public record StaticFile(String sha256, long size, String contentType, String version) {}
 
     private record Row(String pkg, Version version, String sha256, long size, String kind, String entry, String entrySha,
-                       PackageManifest manifest, boolean yanked, String signature, String publishedAt) {}
+                       PackageManifest manifest, boolean yanked, String signature, String publishedAt, String publisher) {}
 
     static ReadSnapshot load(HubDatabase db) {
         Map<String, List<Row>> byName = new TreeMap<>();
-        for (Row r : db.all("SELECT package, version, sha256, size, kind, entry, entry_sha256, manifest, yanked, signature, published_at"
-                + " FROM versions", rs -> new Row(rs.getString(1), Version.parse(rs.getString(2)), rs.getString(3), rs.getLong(4),
+        for (Row r : db.all("SELECT v.package, v.version, v.sha256, v.size, v.kind, v.entry, v.entry_sha256, v.manifest, v.yanked,"
+                + " v.signature, v.published_at, p.name FROM versions v JOIN publishers p ON p.id=v.publisher_id",
+                rs -> new Row(rs.getString(1), Version.parse(rs.getString(2)), rs.getString(3), rs.getLong(4),
                 rs.getString(5), rs.getString(6), rs.getString(7), PackageManifest.parse(rs.getString(8).getBytes(StandardCharsets.UTF_8)),
-                rs.getInt(9) != 0, rs.getString(10), rs.getString(11)))) {
+                rs.getInt(9) != 0, rs.getString(10), rs.getString(11), rs.getString(12)))) {
             byName.computeIfAbsent(r.pkg(), k -> new ArrayList<>()).add(r);
         }
         Map<String, List<String>> owners = new HashMap<>();
@@ -63,6 +71,7 @@ public record ReadSnapshot(Document index, Map<String, Document> packages, Map<S
         List<Map<String, Object>> all = new ArrayList<>();
         Map<String, Document> docs = new HashMap<>();
         Map<String, StaticFile> statics = new HashMap<>();
+        List<CatalogPackage> catalog = new ArrayList<>();
         for (Map.Entry<String, List<Row>> e : byName.entrySet()) {
             List<Row> rows = e.getValue();
             rows.sort(Comparator.comparing(Row::version));
@@ -82,17 +91,32 @@ public record ReadSnapshot(Document index, Map<String, Document> packages, Map<S
             p.put("versions", versions);
             all.add(p);
             docs.put(e.getKey(), Document.of(p));
+            catalog.add(new CatalogPackage(e.getKey(), owners.getOrDefault(e.getKey(), List.of()),
+                    rows.stream().map(ReadSnapshot::catalogVersion).toList()));
             if (current != null) {
                 boolean wasm = PackageKind.parse(current.kind()) == PackageKind.WASM;
                 long size = current.manifest().files().get(current.entry()).size();
                 statics.put(e.getKey() + "/" + (wasm ? "app.wasm" : "package.json"),
-                        new StaticFile(current.entrySha(), size, wasm ? "application/wasm" : "application/json"));
+                        new StaticFile(current.entrySha(), size, wasm ? "application/wasm" : "application/json", current.version().toString()));
             }
         }
         Map<String, Object> index = new LinkedHashMap<>();
         index.put("protocol", PROTOCOL);
         index.put("packages", all);
-        return new ReadSnapshot(Document.of(index), Map.copyOf(docs), Map.copyOf(statics));
+        Map<String, Map<String, Object>> entries = new HashMap<>();
+        for (Map<String, Object> p : all) entries.put((String) p.get("name"), p);
+        return new ReadSnapshot(Document.of(index), Map.copyOf(docs), Map.copyOf(statics), Map.copyOf(entries), new Catalog(catalog));
+    }
+
+    private static CatalogVersion catalogVersion(Row r) {
+        SignatureEnvelope signature;
+        try {
+            signature = r.signature() == null ? null : SignatureEnvelope.parse(r.signature());
+        } catch (TrustException e) {
+            throw new HubStorageException("hub database: the stored signature of " + r.pkg() + "@" + r.version() + " does not parse: " + e.getMessage(), e);
+        }
+        return new CatalogVersion(r.version(), r.sha256(), r.size(), PackageKind.parse(r.kind()), r.entry(), r.entrySha(), r.manifest(),
+                r.yanked(), signature, r.publisher(), r.publishedAt());
     }
 
     private static Map<String, Object> versionJson(Row r) {

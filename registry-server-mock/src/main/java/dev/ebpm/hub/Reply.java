@@ -1,5 +1,7 @@
 package dev.ebpm.hub;
 
+import dev.ebpm.web.Asset;
+import dev.ebpm.web.PageShell;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,6 +24,18 @@ record Reply(int status, Map<String, String> headers, byte[] body, Path file, lo
 
     static Reply text(int status, String text) {
         return bytes(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A page, with the headers every page is sent with ({@link PageShell#HEADERS}); pages change with every download. */
+    static Reply html(int status, byte[] page) {
+        Reply r = bytes(status, PageShell.CONTENT_TYPE, page).header("Cache-Control", "no-cache");
+        PageShell.HEADERS.forEach(r::header);
+        return r;
+    }
+
+    /** A stylesheet or script; its path names its content, so it is cached for good. */
+    static Reply asset(Asset a) {
+        return bytes(200, a.contentType(), a.bytes()).header("Cache-Control", Asset.CACHE_CONTROL).header("X-Content-Type-Options", "nosniff");
     }
 
     static Reply file(String contentType, Path file, long size) {

@@ -17,9 +17,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code ebpm build}: what eunomia's ecc does, with the host's clang. Compiles the directory's one
- * {@code *.bpf.c} against a generated vmlinux.h, then writes eunomia's package.json from the object,
- * the source's {@code ///} comments and an optional {@code ebpm-build.json}.
+ * {@code ebpm build}: what eunomia's ecc does, with the host's clang. Compiles the {@code *.bpf.c} that
+ * {@link BuildSources} names (with its event header's markers appended, as ecc appends them) against a vmlinux.h (the directory's own, a pinned one, or one generated from BTF), then writes
+ * eunomia's package.json from the object, the source's {@code ///} comments and an optional {@code ebpm-build.json}.
+ * The bytes depend on the sources and the {@link Toolchain} only, never on where the directory is, when or by whom it
+ * is built: clang runs in the directory on the relative source name, with the directory's path mapped away.
  */
 public final class PackageBuilder {
     public static final String SOURCE_SUFFIX = BuildSources.SOURCE_SUFFIX;
@@ -41,6 +43,7 @@ public final class PackageBuilder {
     }
 
     public Result buildPackage(BuildSources src, BuildOptions options) {
+        // clang runs in the package directory on the source's relative name; every other path handed to it is absolute
         Path dir = src.dir();
         Path source = src.source();
         String fileName = source.getFileName().toString();
@@ -54,10 +57,8 @@ public final class PackageBuilder {
         }
 
         HostTool clang = HostTool.require("clang", "clang", "to compile " + fileName);
-        // a vmlinux.h next to the source wins (quote includes look there first); else generate one
-        Path includeDir = Files.isRegularFile(dir.resolve(VmlinuxHeader.FILE_NAME))
-                ? dir : VmlinuxHeader.ensure(options.btfFile(), outDir).getParent();
-        compile(clang, source, object, includeDir, options.cflags(), src.eventHeader().map(EventHeader::markers));
+        Path header = vmlinuxHeader(dir, outDir, options);
+        compile(clang, dir, fileName, object, header.getParent(), outDir, options.cflags(), src.eventHeader().map(EventHeader::markers));
         HostTool.find("llvm-strip").ifPresent(strip -> {
             // drop DWARF, keep .BTF: what ecc ships, a fraction of the size
             HostTool.Result r = strip.run(List.of("-g", object.toString()), dir);
@@ -79,6 +80,7 @@ public final class PackageBuilder {
             byte[] elf = Files.readAllBytes(object);
             pkg = SkeletonGenerator.fromObject(elf, name, config, Optional.of(docs));
             EventMaps.requireExportTypes(elf, pkg, src);
+            pkg.meta.ebpmBuild = Toolchain.of(clang, header, dir).asRecord();
             PackageWriter.write(pkg, packageJson);
         } catch (SkeletonException e) {
             throw new BuildException(e.getMessage(), e);
@@ -89,34 +91,58 @@ public final class PackageBuilder {
     }
 
     /**
-     * {@code appended}: text compiled after the source (an event header's markers, as ecc appends them); both go to
-     * clang on stdin behind a #line, so that diagnostics and debug info still name the source file.
+     * The vmlinux.h the source's {@code #include "vmlinux.h"} gets: one next to the source (quote includes look there
+     * first, so it always wins), else the one pinned with {@code --vmlinux}, else one generated from the kernel's BTF.
      */
-    private static void compile(HostTool clang, Path source, Path object, Path includeDir, List<String> cflags,
-                                Optional<String> appended) {
-        List<String> args = new ArrayList<>(List.of("-target", "bpf", "-g", "-O2", "-D__TARGET_ARCH_" + targetArch(),
-                "-I" + includeDir));
+    private static Path vmlinuxHeader(Path dir, Path outDir, BuildOptions options) {
+        if (options.vmlinuxHeader().isPresent() && options.btfFile().isPresent()) {
+            throw new BuildException("--vmlinux and --btf both say where the kernel's types come from: give one");
+        }
+        Path own = dir.resolve(VmlinuxHeader.FILE_NAME);
+        if (Files.isRegularFile(own)) {
+            if (options.vmlinuxHeader().isPresent()) {
+                throw new BuildException(dir + " has its own vmlinux.h, which the source includes before any other:"
+                        + " remove it, or build without --vmlinux");
+            }
+            return own;
+        }
+        return options.vmlinuxHeader().map(f -> VmlinuxHeader.pin(f.toAbsolutePath(), outDir))
+                .orElseGet(() -> VmlinuxHeader.ensure(options.btfFile(), outDir));
+    }
+
+    /**
+     * {@code appended}: text compiled after the source (an event header's markers, as ecc appends them); both go to
+     * clang on stdin behind a #line naming the source, so that diagnostics and debug info still name it.
+     */
+    private static void compile(HostTool clang, Path dir, String fileName, Path object, Path includeDir, Path outDir,
+                                List<String> cflags, Optional<String> appended) {
+        List<String> args = new ArrayList<>(List.of("-target", "bpf", "-g", "-O2", "-D__TARGET_ARCH_" + targetArch()));
+        // the object's BTF line info names source files: relative to the package directory, wherever it is
+        args.add("-ffile-prefix-map=" + dir + "=.");
+        if (!outDir.startsWith(dir)) args.add("-ffile-prefix-map=" + outDir + "=" + OUTPUT_DIR);
+        args.add("-I" + includeDir);
         multiarchInclude().ifPresent(p -> args.add("-I" + p));
         args.addAll(cflags);
-        Optional<byte[]> stdin = appended.map(text -> withAppended(source, text));
+        Optional<byte[]> stdin = appended.map(text -> withAppended(dir.resolve(fileName), fileName, text));
         if (stdin.isPresent()) {
-            args.addAll(List.of("-I" + source.getParent(), "-x", "c", "-c", "-", "-o", object.toString()));
+            // on stdin, quote includes are looked up from the working directory: the package directory
+            args.addAll(List.of("-I.", "-x", "c", "-c", "-", "-o", object.toString()));
         } else {
-            args.addAll(List.of("-c", source.toString(), "-o", object.toString()));
+            args.addAll(List.of("-c", fileName, "-o", object.toString()));
         }
-        HostTool.Result r = clang.run(args, source.toAbsolutePath().getParent(), stdin);
+        HostTool.Result r = clang.run(args, dir, stdin);
         if (!r.ok()) {
             String hint = r.output().contains("bpf/bpf_helpers.h' file not found")
                     ? "; bpf/bpf_helpers.h comes with the Debian package 'libbpf-dev'" : "";
-            throw new BuildException("clang failed to compile " + source.getFileName() + " (exit " + r.exitCode() + ")" + hint,
+            throw new BuildException("clang failed to compile " + fileName + " (exit " + r.exitCode() + ")" + hint,
                     r.output(), null);
         }
     }
 
-    private static byte[] withAppended(Path source, String appended) {
+    private static byte[] withAppended(Path source, String fileName, String appended) {
         try {
             String text = Files.readString(source, StandardCharsets.UTF_8);
-            String quoted = source.toString().replace("\\", "\\\\").replace("\"", "\\\"");
+            String quoted = fileName.replace("\\", "\\\\").replace("\"", "\\\"");
             return ("#line 1 \"" + quoted + "\"\n" + text + (text.endsWith("\n") ? "" : "\n") + appended)
                     .getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {

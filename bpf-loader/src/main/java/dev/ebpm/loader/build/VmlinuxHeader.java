@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code vmlinux.h} for CO-RE programs, generated from BTF with {@code bpftool btf dump ... format c}
- * and cached under the build directory, keyed by the BTF's SHA-256 so a new kernel regenerates it.
+ * {@code vmlinux.h} for CO-RE programs, in the build's cache directory: generated from BTF with
+ * {@code bpftool btf dump ... format c} ({@link #ensure}), or a copy of a header the user pins ({@link #pin}). A stamp
+ * beside it records where it came from ({@code btf:SHA256} or {@code file:SHA256}), so a new kernel, or another pinned
+ * header, replaces it.
  */
 public final class VmlinuxHeader {
     public static final String FILE_NAME = "vmlinux.h";
@@ -40,40 +42,77 @@ public final class VmlinuxHeader {
             btfBytes = Files.readAllBytes(btfPath);
         } catch (IOException e) {
             String hint = btfFile.isEmpty() && btfPath.equals(Btf.KERNEL_BTF)
-                    ? " (kernel without CONFIG_DEBUG_INFO_BTF? pass --btf FILE)" : "";
+                    ? " (kernel without CONFIG_DEBUG_INFO_BTF? pass --btf FILE, or --vmlinux FILE)" : "";
             throw new BuildException("cannot read BTF " + btfPath + ": " + e.getMessage() + hint, e);
         }
-        String digest = sha256(btfBytes);
+        String stamp = "btf:" + sha256(btfBytes);
         Path header = cacheDir.resolve(FILE_NAME);
-        Path stamp = cacheDir.resolve(STAMP_NAME);
-        try {
-            if (Files.isRegularFile(header) && Files.isRegularFile(stamp)
-                    && Files.readString(stamp, StandardCharsets.UTF_8).strip().equals(digest)) {
-                return header;
-            }
-        } catch (IOException e) {
-            // unreadable stamp: regenerate
-        }
+        if (stamped(cacheDir, stamp)) return header;
         try {
             Btf.read(btfPath);
         } catch (BtfException e) {
             throw new BuildException("not usable as BTF: " + e.getMessage(), e);
         }
         HostTool bpftool = HostTool.require("bpftool", "bpftool", "to generate vmlinux.h from " + btfPath
-                + "; or put a vmlinux.h next to the .bpf.c");
+                + "; or put a vmlinux.h next to the .bpf.c, or pass --vmlinux FILE");
+        return write(cacheDir, stamp, tmp -> {
+            HostTool.Result r = bpftool.runTo(List.of("btf", "dump", "file", btfPath.toString(), "format", "c"), tmp);
+            if (!r.ok() || Files.size(tmp) == 0) {
+                throw new BuildException("bpftool could not dump " + btfPath + " as C (exit " + r.exitCode() + ")", r.output(), null);
+            }
+        });
+    }
+
+    /** Makes {@code cacheDir/vmlinux.h} a copy of {@code file} (the header the user pinned); returns the copy's path. */
+    public static Path pin(Path file, Path cacheDir) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new BuildException("cannot read vmlinux.h " + file + ": " + e.getMessage(), e);
+        }
+        if (bytes.length == 0) throw new BuildException("vmlinux.h " + file + " is empty");
+        String stamp = "file:" + sha256(bytes);
+        if (stamped(cacheDir, stamp)) return cacheDir.resolve(FILE_NAME);
+        return write(cacheDir, stamp, tmp -> Files.write(tmp, bytes));
+    }
+
+    /** The SHA-256 of a header, as the build records it. */
+    public static String sha256Of(Path header) {
+        try {
+            return sha256(Files.readAllBytes(header));
+        } catch (IOException e) {
+            throw new BuildException("cannot read " + header + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean stamped(Path cacheDir, String stamp) {
+        Path header = cacheDir.resolve(FILE_NAME);
+        Path file = cacheDir.resolve(STAMP_NAME);
+        try {
+            return Files.isRegularFile(header) && Files.isRegularFile(file)
+                    && Files.readString(file, StandardCharsets.UTF_8).strip().equals(stamp);
+        } catch (IOException e) {
+            return false; // unreadable stamp: make the header again
+        }
+    }
+
+    private interface Fill {
+        void into(Path tmp) throws IOException;
+    }
+
+    private static Path write(Path cacheDir, String stamp, Fill fill) {
+        Path header = cacheDir.resolve(FILE_NAME);
         try {
             Files.createDirectories(cacheDir);
             Path tmp = Files.createTempFile(cacheDir, ".vmlinux", ".h.tmp");
             try {
-                HostTool.Result r = bpftool.runTo(List.of("btf", "dump", "file", btfPath.toString(), "format", "c"), tmp);
-                if (!r.ok() || Files.size(tmp) == 0) {
-                    throw new BuildException("bpftool could not dump " + btfPath + " as C (exit " + r.exitCode() + ")", r.output(), null);
-                }
+                fill.into(tmp);
                 Files.move(tmp, header, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);
             }
-            Files.writeString(stamp, digest + "\n", StandardCharsets.UTF_8);
+            Files.writeString(cacheDir.resolve(STAMP_NAME), stamp + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new BuildException("cannot write " + header + ": " + e.getMessage(), e);
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 
 /**
  * The model of eunomia-bpf's {@code package.json}: a BPF object (zlib, then base64) plus the
@@ -39,6 +40,11 @@ public final class EunomiaPackage {
         @JsonProperty("print_header") public Boolean printHeader;
         @JsonProperty("enable_multiple_export_types") public Boolean enableMultipleExportTypes;
         @JsonProperty("eunomia_version") public String eunomiaVersion;
+        /**
+         * ebpm's addition: what {@code ebpm build} compiled with ({@code clang}, {@code libbpf}, {@code target_arch},
+         * {@code vmlinux_h}), the inputs besides the sources that a build's bytes depend on. eunomia's readers ignore it.
+         */
+        @JsonProperty("ebpm_build") public SortedMap<String, String> ebpmBuild;
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -180,6 +180,22 @@ class PackageBuilderTest {
     }
 
     @Test
+    void aPinnedHeaderAndAGeneratedOneTakeTurnsInOneCache(@TempDir Path cache) throws Exception {
+        Path pinned = cache.resolve("pinned/vmlinux_x86.h");
+        Files.createDirectories(pinned.getParent());
+        Files.writeString(pinned, "/* pinned */\ntypedef unsigned int __u32;\n");
+        Path out = cache.resolve("out");
+        Path h = VmlinuxHeader.ensure(java.util.Optional.empty(), out);
+        assertTrue(Files.readString(h).contains("struct task_struct {"));
+        // the stamp says where the header came from: the pinned one replaces the generated one, and the other way round
+        assertEquals(Files.readString(pinned), Files.readString(VmlinuxHeader.pin(pinned, out)));
+        assertTrue(Files.readString(VmlinuxHeader.ensure(java.util.Optional.empty(), out)).contains("struct task_struct {"));
+        Files.writeString(cache.resolve("empty.h"), "");
+        BuildException e = assertThrows(BuildException.class, () -> VmlinuxHeader.pin(cache.resolve("empty.h"), out));
+        assertEquals("vmlinux.h " + cache.resolve("empty.h") + " is empty", e.getMessage());
+    }
+
+    @Test
     void vmlinuxHeaderIsCachedByBtfContent(@TempDir Path cache) throws Exception {
         Path h = VmlinuxHeader.ensure(java.util.Optional.empty(), cache);
         long modified = Files.getLastModifiedTime(h).toMillis();

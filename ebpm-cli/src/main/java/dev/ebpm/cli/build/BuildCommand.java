@@ -51,6 +51,10 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--btf", paramLabel = "FILE", description = "BTF to generate vmlinux.h from (default: the running kernel's)")
     Path btf;
 
+    @Option(names = "--vmlinux", paramLabel = "FILE",
+            description = "Compile against this vmlinux.h instead of one generated from BTF: the build then gives the same bytes on any kernel")
+    Path vmlinux;
+
     @Option(names = {"-o", "--output"}, paramLabel = "OUT",
             description = "Output directory for the object, vmlinux.h and package.json (default: DIR/.output, DIR/package.json)")
     Path output;
@@ -81,6 +85,9 @@ public final class BuildCommand implements Callable<Integer> {
         BuildOptions options = BuildOptions.defaults();
         if (btf != null) {
             options = options.withBtfFile(btf);
+        }
+        if (vmlinux != null) {
+            options = options.withVmlinuxHeader(vmlinux);
         }
         if (output != null) {
             options = options.withOutputDir(output).withPackageJson(output.resolve(PackageBuilder.PACKAGE_FILE));

@@ -94,7 +94,7 @@ public final class InfoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The manifest's own fields: kind, description, license, authors, homepage, keywords, entry, requires. */
+    /** The manifest's own fields: kind, description, license, authors, homepage, keywords, entry, requires, build. */
     private static List<List<String>> manifestFields(PackageManifest m) {
         List<List<String>> fields = new ArrayList<>();
         fields.add(List.of("kind:", m.kind().id()));
@@ -105,6 +105,9 @@ public final class InfoCommand implements Callable<Integer> {
         if (!m.keywords().isEmpty()) fields.add(List.of("keywords:", String.join(", ", m.keywords())));
         fields.add(List.of("entry:", m.entry()));
         fields.add(List.of("requires:", requires(m.requires())));
+        if (!m.build().isEmpty()) {
+            fields.add(List.of("built with:", String.join(", ", m.build().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())));
+        }
         return fields;
     }
 

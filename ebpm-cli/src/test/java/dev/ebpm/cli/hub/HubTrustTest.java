@@ -225,12 +225,12 @@ class HubTrustTest {
     void anIndexReplayedFromAnOlderVersionIsRefused() throws Exception {
         client("c");                                   // index version 1 (empty)
         assertEquals(0, publish("1.0.0").code());      // version 2
-        ok("c", "search", "tracedemo");
+        ok("c", "hub", "info", "tracedemo");         // reads the index (search asks the hub's search endpoint instead)
         byte[] oldIndex = seen.get("/index.json");
         byte[] oldSig = seen.get("/index.json.sig");
         assertEquals(2, IndexSignature.parse(oldSig).version());
         assertEquals(0, publish("1.1.0").code());      // version 3, seen by the client
-        ok("c", "search", "tracedemo");
+        ok("c", "hub", "info", "tracedemo");
 
         replace.put("/index.json", oldIndex);
         replace.put("/index.json.sig", oldSig);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebpm.cli.CliProcess;
+import dev.ebpm.cli.Examples;
 import dev.ebpm.cli.KernelState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,8 +69,7 @@ class RunExamplesTest {
 
     @Test
     void aPlainBpfObjectRunsWithLayoutFromItsBtf() throws Exception {
-        Path obj = CliProcess.repoRoot().resolve("examples/sigsnoop/.output/sigsnoop.bpf.o");
-        CliProcess.run("run", "sigsnoop", "--help"); // builds the example if needed
+        Path obj = Examples.built("sigsnoop").resolve("sigsnoop.bpf.o");
         assertTrue(Files.exists(obj), obj + " should exist after building sigsnoop");
         try (CliProcess ebpm = CliProcess.start("run", obj.toString(), "--json")) {
             ebpm.awaitStderr("running", READY);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebpm.cli.CliProcess;
+import dev.ebpm.cli.Examples;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +25,7 @@ class RunPackageFormsTest {
 
     @BeforeAll
     static void build() throws Exception {
-        assertEquals(0, CliProcess.run("run", "sigsnoop", "--help").exitCode());
-        sigsnoop = (ObjectNode) JSON.readTree(CliProcess.repoRoot().resolve("examples/sigsnoop/package.json").toFile());
+        sigsnoop = (ObjectNode) JSON.readTree(Examples.built("sigsnoop").resolve("package.json").toFile());
     }
 
     private static CliProcess.Result runFor(Path pkg, String... extra) throws Exception {

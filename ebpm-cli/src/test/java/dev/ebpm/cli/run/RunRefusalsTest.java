@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebpm.cli.CliProcess;
+import dev.ebpm.cli.Examples;
 import dev.ebpm.cli.KernelState;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -29,9 +30,7 @@ class RunRefusalsTest {
 
     @BeforeAll
     static void buildSigsnoop() throws Exception {
-        CliProcess.Result r = CliProcess.run("run", "sigsnoop", "--help"); // builds it if needed
-        assertEquals(0, r.exitCode(), r.stderr());
-        sigsnoop = Files.readAllBytes(CliProcess.repoRoot().resolve("examples/sigsnoop/package.json"));
+        sigsnoop = Files.readAllBytes(Examples.built("sigsnoop").resolve("package.json"));
     }
 
     private static Path fixture(String name) {
@@ -157,8 +156,9 @@ class RunRefusalsTest {
     void withoutPrivilegesSaysToUseSudo() throws Exception {
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
                 "setpriv", "--inh-caps=-all", "--bounding-set=-all", // root, but without any capability
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
-                "-Debpm.examples=" + CliProcess.repoRoot().resolve("examples"), dev.ebpm.cli.Main.class.getName(), "run", "sigsnoop"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path")));
+        cmd.addAll(CliProcess.properties());
+        cmd.addAll(java.util.List.of(dev.ebpm.cli.Main.class.getName(), "run", "sigsnoop"));
         Process p = new ProcessBuilder(cmd).start();
         String err = new String(p.getErrorStream().readAllBytes());
         assertEquals(1, p.waitFor(), err);
@@ -169,8 +169,9 @@ class RunRefusalsTest {
     /** Runs ebpm in a private mount namespace after {@code setup} (shell) changed what is mounted there. */
     static CliProcess.Result inMountNamespace(String setup, String... args) throws Exception {
         StringBuilder cmd = new StringBuilder(setup).append(" && exec '").append(Path.of(System.getProperty("java.home"), "bin", "java"))
-                .append("' -cp '").append(System.getProperty("java.class.path")).append("' -Debpm.examples='")
-                .append(CliProcess.repoRoot().resolve("examples")).append("' ").append(dev.ebpm.cli.Main.class.getName());
+                .append("' -cp '").append(System.getProperty("java.class.path")).append("'");
+        for (String p : CliProcess.properties()) cmd.append(" '").append(p).append("'");
+        cmd.append(' ').append(dev.ebpm.cli.Main.class.getName());
         for (String a : args) cmd.append(" '").append(a).append("'");
         Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c", cmd.toString()).start();
         String out = new String(p.getInputStream().readAllBytes());

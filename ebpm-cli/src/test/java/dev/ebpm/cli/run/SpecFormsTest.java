@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.ebpm.cli.CliProcess;
+import dev.ebpm.cli.Examples;
 import dev.ebpm.cli.KernelState;
 import dev.ebpm.pkg.PackageName;
 import dev.ebpm.pkg.UnpackedPackage;
@@ -61,7 +62,7 @@ class SpecFormsTest {
         });
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
-        served.put("/sigsnoop/package.json", Files.readAllBytes(CliProcess.repoRoot().resolve("examples/sigsnoop/package.json")));
+        served.put("/sigsnoop/package.json", Files.readAllBytes(Examples.built("sigsnoop").resolve("package.json")));
     }
 
     @AfterAll
@@ -151,7 +152,7 @@ class SpecFormsTest {
 
     @Test
     void standardInputAndAPackageDirectory() throws Exception {
-        Path pkgJson = CliProcess.repoRoot().resolve("examples/sigsnoop/package.json");
+        Path pkgJson = Examples.built("sigsnoop").resolve("package.json");
         CliProcess.Result r = CliProcess.runWithInput(Map.of(), RUN, pkgJson, "run", "--store", store.toString(), "--duration", "0.5", "-");
         assertEquals(0, r.exitCode(), r.stderr());
         assertTrue(r.stderr().contains("sigsnoop running (6 programs attached)"), r.stderr());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebpm.core.session.Session;
+import dev.ebpm.core.trust.BuiltinKeys;
 import dev.ebpm.registry.HubDefinition;
 import dev.ebpm.registry.RegistryException;
 import dev.ebpm.registry.hubs.DirectoryHub;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  * numbers are tried first. Reading never creates a store.
  */
 public final class HubList {
-    public static final String EXAMPLES = "examples";
+    public static final String EXAMPLES = BuiltinKeys.EXAMPLES_HUB;
     public static final String EUNOMIA = "eunomia";
     public static final String EUNOMIA_DEFAULT_URL = "https://eunomia-bpf.github.io/eunomia-bpf/";
     public static final int DEFAULT_PRIORITY = 50;

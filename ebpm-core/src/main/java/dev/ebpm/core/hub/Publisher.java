@@ -1,5 +1,6 @@
 package dev.ebpm.core.hub;
 
+import dev.ebpm.core.examples.SourceBuilder;
 import dev.ebpm.core.fetch.TempDirectory;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.spec.PackageSpec;
@@ -39,7 +40,7 @@ public final class Publisher {
         try (TempDirectory tmp = new TempDirectory("ebpm-publish-")) {
             Path archive = what;
             if (Files.isDirectory(what)) {
-                archive = PackageArchive.pack(what, tmp.path());
+                archive = new SourceBuilder(session).pack(what, tmp.path());
                 session.note("packed " + archive.getFileName());
             } else if (!Files.isRegularFile(what)) {
                 throw new SpecException("no such file or directory: " + what);

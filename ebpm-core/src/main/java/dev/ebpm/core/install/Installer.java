@@ -1,5 +1,6 @@
 package dev.ebpm.core.install;
 
+import dev.ebpm.core.examples.SourceBuilder;
 import dev.ebpm.core.fetch.DirectSource;
 import dev.ebpm.core.fetch.TempDirectory;
 import dev.ebpm.core.hub.Hubs;
@@ -82,10 +83,13 @@ public final class Installer {
         return r;
     }
 
-    /** A package directory (with its ebpm.json) is packed reproducibly, then installed as the archive it makes. */
+    /**
+     * A package directory (with its ebpm.json) is packed reproducibly, its artifact built in the cache if its sources are
+     * newer, then installed as the archive it makes; nothing in the directory is written.
+     */
     private InstallResult installDirectory(Path dir, Request request) {
         try (TempDirectory tmp = new TempDirectory("ebpm-install-")) {
-            Path archive = PackageArchive.pack(dir, tmp.path());
+            Path archive = new SourceBuilder(session).pack(dir, tmp.path());
             Optional<String> signature = request.signature().map(DirectSource::readSignature);
             return installArchive(Files.readAllBytes(archive), InstallSource.file(dir), dir.toString(), signature, request.allowUnsigned());
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.ebpm.core.install;
 
+import dev.ebpm.core.examples.SourceBuilder;
 import dev.ebpm.core.fetch.DirectSource;
 import dev.ebpm.core.hub.Hubs;
 import dev.ebpm.core.session.Session;
@@ -64,7 +65,7 @@ public final class Inventory {
         }
         if (spec instanceof PackageSpec.LocalPath p && Files.isDirectory(p.path())) {
             try {
-                return new Local(p.path().toString(), PackageManifest.forDirectory(p.path()));
+                return new Local(p.path().toString(), new SourceBuilder(session).manifest(p.path()));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + p.path(), e);
             }

@@ -36,7 +36,8 @@ import java.util.Optional;
  * <ul>
  *   <li>a file (package.json, *.skel.json beside its .bpf.o, a plain .bpf.o, app.wasm, a .ebpm archive) or standard
  *       input: the user's own bytes, decoded as they are;</li>
- *   <li>a directory: built from source if its sources changed, then its package.json or app.wasm;</li>
+ *   <li>a directory: its package.json or app.wasm, or, when its sources are newer, a build of them in the user's
+ *       cache (the directory is never written);</li>
  *   <li>NAME[@RANGE]: the installed version (its signature re-verified against today's keys and every file re-hashed,
  *       offline), else fetched from the hubs and run without storing, as ecli does, under the same trust policy as
  *       install; HUB/NAME likewise, installed from that hub or fetched from it;</li>
@@ -75,7 +76,7 @@ public final class RunLocator {
     }
 
     private RunnablePackage directory(Path dir) {
-        Path file = new SourceBuilder(session).buildIfNeeded(dir);
+        Path file = new SourceBuilder(session).artifactFor(dir);
         return locate(new PackageSpec.LocalPath(file.toString(), file), false);
     }
 

@@ -43,7 +43,7 @@ public final class Keys {
 
     public Keys(Session session) {
         this.session = session;
-        this.builtin = new BuiltinKeys(session.settings().builtinKeys());
+        this.builtin = new BuiltinKeys(session.settings());
     }
 
     public BuiltinKeys builtin() {

@@ -30,7 +30,7 @@ public record SignatureEnvelope(String algorithm, Fingerprint key, String name, 
         return signature.clone();
     }
     /** The file name of a detached signature beside an archive: {@code NAME-VERSION.ebpm.sig}. */
-    public static final String SUFFIX = ".sig";
+    public static final String SUFFIX = PackageManifest.SIGNATURE_SUFFIX;
 
     /** Signs {@code manifestJson} (the exact ebpm.json bytes the package carries). */
     public static SignatureEnvelope sign(SecretKey key, PackageManifest manifest, byte[] manifestJson) {

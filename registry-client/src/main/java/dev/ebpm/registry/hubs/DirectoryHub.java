@@ -25,14 +25,15 @@ import java.util.stream.Stream;
 /**
  * A local directory in the static layout ({@code <dir>/<name>/app.wasm} or {@code <dir>/<name>/package.json}), such
  * as the bundled examples. If {@code <dir>/<name>/ebpm.json} exists its name, version, description, keywords and
- * kernel needs are used; otherwise the manifest is synthesized like a static hub's. An optional {@code builder} turns
- * a directory holding only sources into one with a package.json (the CLI passes the examples' builder).
- * A package signature over the synthesized manifest may lie beside it, {@code <dir>/<name>/ebpm.sig}; it is served
- * like an index hub's (the embedded examples hub's are made by the CLI, see docs/trust.md).
+ * kernel needs are used; otherwise the manifest is synthesized like a static hub's. An optional {@code builder} builds
+ * a directory holding sources and returns the artifact it built, wherever it keeps it (the repository system passes the
+ * examples' builder, which builds outside the directory). A package signature over the synthesized manifest may lie
+ * beside the artifact, {@code ebpm.sig}; it is served like an index hub's (the embedded examples hub's are made by
+ * ebpm-core, see docs/trust.md).
  */
 public final class DirectoryHub implements Hub {
     /** The package signature beside a directory package. */
-    public static final String SIGNATURE_FILE = "ebpm.sig";
+    public static final String SIGNATURE_FILE = PackageManifest.SIGNATURE_FILE;
 
     public static final String TYPE = "directory";
 
@@ -66,7 +67,7 @@ public final class DirectoryHub implements Hub {
     private final Path dir;
     private final UnaryOperator<Path> builder;
 
-    /** @param builder given a package directory without a package.json, builds one and returns its path; may be null */
+    /** @param builder given a package directory, returns the package.json or app.wasm to serve, built if need be; may be null */
     public DirectoryHub(String name, Path dir, UnaryOperator<Path> builder) {
         this.name = name;
         this.dir = dir;
@@ -148,7 +149,7 @@ public final class DirectoryHub implements Hub {
             }
             if (!Files.isRegularFile(file)) return Optional.empty();
             UnpackedPackage up = packageAt(p, pkg, file);
-            Path sig = p.resolve(SIGNATURE_FILE);
+            Path sig = file.resolveSibling(SIGNATURE_FILE);
             String signature = Files.isRegularFile(sig) && Files.size(sig) <= 64 * 1024 ? Files.readString(sig) : null;
             return Optional.of(new Loaded(up, signature));
         } catch (IOException e) {

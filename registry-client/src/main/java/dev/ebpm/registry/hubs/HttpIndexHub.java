@@ -22,6 +22,8 @@ import dev.ebpm.registry.RegistryException;
 import dev.ebpm.registry.TransportContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,11 +108,35 @@ public final class HttpIndexHub implements Hub {
         return Optional.ofNullable(index().get(pkg.value()));
     }
 
+    /**
+     * The hub's own search ({@value #SEARCH_PATH}: best match first) when it has one; else, and offline, the packages
+     * of the index that match. Results are for showing: installing always goes through the signed index.
+     */
     @Override
     public List<HubPackage> search(String term) {
+        if (!http.offline()) {
+            Optional<List<HubPackage>> found = searchEndpoint(term);
+            if (found.isPresent()) return found.get();
+        }
         List<HubPackage> out = new ArrayList<>();
         for (HubPackage p : index().values()) if (p.matches(term)) out.add(p);
         return out;
+    }
+
+    /** The search endpoint an ebpm hub serves beside its index (docs/hub-protocol.md). */
+    public static final String SEARCH_PATH = "api/v1/search";
+    /** As many results as the endpoint gives at once: more than a terminal shows usefully. */
+    private static final int SEARCH_LIMIT = 1000;
+
+    /** The hub's search answer, or empty if the hub has no search endpoint (a hub older than it: 404). */
+    private Optional<List<HubPackage>> searchEndpoint(String term) {
+        String url = base + SEARCH_PATH + "?limit=" + SEARCH_LIMIT + "&q=" + URLEncoder.encode(term, StandardCharsets.UTF_8);
+        try (Response r = http.get(url, Map.of("Accept", "application/json"))) {
+            if (r.code() == 404) return Optional.empty();
+            if (r.code() != 200) throw new RegistryException("hub " + name + ": GET " + url + ": HTTP " + r.code());
+            byte[] json = Http.readBounded(r, IndexDocument.MAX_BYTES, "hub " + name + " search results");
+            return Optional.of(List.copyOf(IndexDocument.parse(json, name, "search results").values()));
+        }
     }
 
     /** Every package on the hub. */

@@ -17,7 +17,7 @@ import dev.ebpm.registry.RegistryException;
 import java.util.List;
 import java.util.Map;
 
-/** Parses a hub's {@code index.json} (protocol 1) into {@link HubPackage}s; see docs/hub-protocol.md. */
+/** Parses a hub's {@code index.json} (protocol 1), or a search answer of the same shape, into {@link HubPackage}s; see docs/hub-protocol.md. */
 final class IndexDocument {
     static final ObjectMapper JSON = new ObjectMapper();
     static final long MAX_BYTES = 64L << 20;
@@ -26,11 +26,20 @@ final class IndexDocument {
     }
 
     static Map<String, HubPackage> parse(byte[] json, String hub) {
+        return parse(json, hub, "index");
+    }
+
+    /**
+     * Parses a document with the index's shape: the index, or the search endpoint's answer.
+     *
+     * @param what what the document is, for messages
+     */
+    static Map<String, HubPackage> parse(byte[] json, String hub, String what) {
         try {
             JsonNode root = JSON.readTree(json);
-            if (root == null || !root.isObject()) throw new RegistryException("hub " + hub + ": index is not a JSON object");
+            if (root == null || !root.isObject()) throw new RegistryException("hub " + hub + ": " + what + " is not a JSON object");
             int protocol = root.path("protocol").asInt(-1);
-            if (protocol != 1) throw new RegistryException("hub " + hub + ": index protocol " + protocol + " is not supported (this ebpm speaks 1)");
+            if (protocol != 1) throw new RegistryException("hub " + hub + ": " + what + " protocol " + protocol + " is not supported (this ebpm speaks 1)");
             Map<String, HubPackage> out = new LinkedHashMap<>();
             for (JsonNode p : root.path("packages")) {
                 HubPackage pkg = parsePackage(p);
@@ -38,9 +47,9 @@ final class IndexDocument {
             }
             return out;
         } catch (IOException e) {
-            throw new RegistryException("hub " + hub + ": index is not valid JSON: " + e.getMessage());
+            throw new RegistryException("hub " + hub + ": " + what + " is not valid JSON: " + e.getMessage());
         } catch (InvalidPackageException | IllegalArgumentException | NullPointerException e) {
-            throw new RegistryException("hub " + hub + ": invalid index: " + e.getMessage());
+            throw new RegistryException("hub " + hub + ": invalid " + what + ": " + e.getMessage());
         }
     }
 

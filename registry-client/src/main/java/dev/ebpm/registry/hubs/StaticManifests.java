@@ -31,11 +31,16 @@ public final class StaticManifests {
         return fileName.endsWith(".wasm") ? PackageKind.WASM : PackageKind.BPF;
     }
 
-    /** Wraps one entry file; {@code template} (may be null) supplies name, version and metadata when a directory has an ebpm.json. */
+    /**
+     * Wraps one entry file; {@code template} (may be null) supplies name, version and metadata when a directory has an
+     * ebpm.json. A package.json that records its build ({@code ebpm build} writes it) gives the manifest its "build".
+     */
     public static UnpackedPackage wrap(PackageName name, String fileName, byte[] content, PackageManifest.Builder template) {
         String sha = Digests.sha256Hex(content);
         PackageManifest.Builder b = template != null ? template : PackageManifest.builder().name(name).version(staticVersion(sha));
-        b.kind(kindOf(fileName)).entry(fileName).file(fileName, new PackageManifest.FileEntry(sha, content.length));
+        PackageKind kind = kindOf(fileName);
+        if (kind == PackageKind.BPF) b.build(PackageManifest.buildRecordOf(content));
+        b.kind(kind).entry(fileName).file(fileName, new PackageManifest.FileEntry(sha, content.length));
         SortedMap<String, byte[]> files = new TreeMap<>();
         files.put(fileName, content);
         return UnpackedPackage.of(b.build(), files);
