@@ -4,25 +4,11 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-
-#define TASK_COMM_LEN 16
-#define MAX_FILENAME_LEN 127
-
-struct event {
-	int pid;
-	int ppid;
-	unsigned exit_code;
-	unsigned long long duration_ns;
-	char comm[TASK_COMM_LEN];
-	char filename[MAX_FILENAME_LEN];
-	bool exit_event;
-};
+#include "bootstrap.h"
 
 /// @description "Only report exits of processes that lived at least this long (ns)"
 /// @cmdarg {"short": "d"}
 const volatile unsigned long long min_duration_ns = 0;
-
-struct event *__eunomia_dummy_event_ptr __attribute__((unused));
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

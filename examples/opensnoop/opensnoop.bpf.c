@@ -4,23 +4,11 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-
-#define TASK_COMM_LEN 16
-#define NAME_MAX 255
+#include "opensnoop.h"
 
 struct args_t {
 	const char *fname;
 	int flags;
-};
-
-struct event {
-	__u64 ts;
-	int pid;
-	__u32 uid;
-	int ret;
-	int flags;
-	char comm[TASK_COMM_LEN];
-	char fname[NAME_MAX];
 };
 
 /// @description "Only trace this process id (0: all)"
@@ -28,8 +16,6 @@ struct event {
 const volatile pid_t targ_pid = 0;
 /// @description "Only show failed opens"
 const volatile bool targ_failed = false;
-
-struct event *__eunomia_dummy_event_ptr __attribute__((unused));
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -3,16 +3,10 @@
 // return value and sends the event through the ring buffer.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include "sigsnoop.h"
 
-#define TASK_COMM_LEN 16
-
-struct event {
-	__u32 pid;
-	__u32 tpid;
-	int sig;
-	int ret;
-	char comm[TASK_COMM_LEN];
-};
+/// @description "Only trace this signal number (0: all); the app sets it with -s before loading"
+const volatile int target_signal = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -33,6 +27,8 @@ int wsig_enter(struct trace_event_raw_sys_enter *ctx)
 	__u32 tid = (__u32)id;
 	struct event e = {};
 
+	if (target_signal && (int)ctx->args[1] != target_signal)
+		return 0;
 	e.pid = id >> 32;
 	e.tpid = (__u32)ctx->args[0];
 	e.sig = (int)ctx->args[1];

@@ -4,17 +4,9 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include "sigsnoop.h"
 
 #define MAX_ENTRIES 10240
-#define TASK_COMM_LEN 16
-
-struct event {
-	int pid;
-	int tpid;
-	int sig;
-	int ret;
-	char comm[TASK_COMM_LEN];
-};
 
 /// @description "Only trace signals sent by this process id (0: all)"
 /// @cmdarg {"short": "p"}
@@ -24,9 +16,6 @@ const volatile pid_t filtered_pid = 0;
 const volatile int target_signal = 0;
 /// @description "Only show signals that failed to be sent"
 const volatile bool failed_only = false;
-
-/* marks struct event as the type of what `events` carries */
-struct event *__eunomia_dummy_event_ptr __attribute__((unused));
 
 /* the half-built event of each thread between syscall entry and exit */
 struct {

@@ -9,6 +9,9 @@ struct record {
 	__u64 pad[2];
 };
 
+/* exports struct record, what both buffers carry; in a section of its own, so .bss holds next_seq alone */
+struct record *__eunomia_dummy_record_ptr __attribute__((unused, section(".data.export")));
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4096);

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Test guest for WasmRunnerTest: each mode exercises one part of the wasm_bpf host ABI, most of
-// them wrongly on purpose. Embeds examples/sigsnoop-wasm's BPF object (sigsnoop.bpf.h).
+// them wrongly on purpose. Embeds examples/sigsnoop-wasm's BPF object (the sigsnoop.skel.h ebpm build --wasm generates).
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "libbpf-wasm.h"
-#include "sigsnoop.bpf.h"
+#include "sigsnoop.skel.h"
 
 struct event {
 	uint32_t pid, tpid;
@@ -22,7 +22,7 @@ static bpf_object_handle the_object;
 
 static bpf_object_handle load_and_attach(void)
 {
-	bpf_object_handle obj = wasm_load_bpf_object(sigsnoop_bpf_o, (int)sigsnoop_bpf_o_len);
+	bpf_object_handle obj = wasm_load_bpf_object(sigsnoop_bpf__object, (int)sizeof(sigsnoop_bpf__object));
 	if (!obj) {
 		fprintf(stderr, "guest: load failed\n");
 		exit(3);

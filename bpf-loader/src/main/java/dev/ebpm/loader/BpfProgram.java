@@ -6,8 +6,10 @@ import dev.ebpm.loader.internal.LibbpfLog;
 import dev.ebpm.loader.internal.LibbpfProgram;
 import dev.ebpm.loader.internal.NativeException;
 import dev.ebpm.loader.internal.Stats;
+import dev.ebpm.loader.internal.PerfEventLinks;
 import dev.ebpm.loader.internal.TcFilter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -18,6 +20,22 @@ import java.util.function.Supplier;
 public final class BpfProgram {
     /** Where a tc classifier sits: on packets coming in or going out. */
     public enum TcAttachPoint { INGRESS, EGRESS }
+
+    /** What a perf_event program samples on: the CPU's cycle counter (hardware), or the kernel's cpu-clock timer. */
+    public enum SamplingEvent {
+        CPU_CYCLES("cpu-cycles"), CPU_CLOCK("cpu-clock");
+
+        private final String perfName;
+
+        SamplingEvent(String perfName) {
+            this.perfName = perfName;
+        }
+
+        /** As perf(1) names it. */
+        public String perfName() {
+            return perfName;
+        }
+    }
 
     private final BpfObject owner;
     private final LibbpfProgram handle;
@@ -115,6 +133,17 @@ public final class BpfProgram {
         } catch (NativeException e) {
             throw new BpfException("cannot read the statistics of program '" + name + "': " + e.getMessage(), null, e.errno());
         }
+    }
+
+    /**
+     * Attaches a perf_event program to a sampling event on each of {@code cpus}, {@code frequency} samples a second;
+     * the link detaches it from every CPU. Where the machine has no such event (no PMU, as in many VMs), the errno is
+     * ENOENT or EOPNOTSUPP.
+     */
+    public BpfLink attachPerfEvent(SamplingEvent event, long frequency, List<Integer> cpus) {
+        LibbpfProgram h = handle();
+        String where = "perf_event " + event.perfName() + " at " + frequency + " Hz on " + cpus.size() + " CPUs";
+        return link(where, () -> PerfEventLinks.attach(h, cpus, event == SamplingEvent.CPU_CYCLES, frequency));
     }
 
     private BpfLink link(String where, Supplier<Attachment> attach) {

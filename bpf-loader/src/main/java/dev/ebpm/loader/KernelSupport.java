@@ -5,6 +5,8 @@ import dev.ebpm.loader.internal.NativeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,6 +18,7 @@ public final class KernelSupport {
     public static final Path DEBUGFS_TRACING = Path.of("/sys/kernel/debug/tracing");
     public static final Path BPFFS = Path.of("/sys/fs/bpf");
     public static final Path VMLINUX_BTF = Path.of("/sys/kernel/btf/vmlinux");
+    private static final Path ONLINE_CPUS = Path.of("/sys/devices/system/cpu/online");
     private static final int EPERM = 1, ENOENT = 2, EACCES = 13, ENODEV = 19, EINVAL = 22, ENOTSUPP = 524, EOPNOTSUPP = 95;
 
     private KernelSupport() {}
@@ -54,6 +57,28 @@ public final class KernelSupport {
             throw new BpfException("cannot read " + status + ": " + e.getMessage());
         }
         throw new BpfException(status + " has no " + key + " line");
+    }
+
+    /** The CPUs in /sys/devices/system/cpu/online ("0-3,5"), where the BPF program may run. */
+    public static List<Integer> onlineCpus() {
+        String spec;
+        try {
+            spec = Files.readString(ONLINE_CPUS).trim();
+        } catch (IOException e) {
+            throw new BpfException("cannot read " + ONLINE_CPUS + ": " + e.getMessage());
+        }
+        List<Integer> cpus = new ArrayList<>();
+        try {
+            for (String part : spec.split(",")) {
+                String[] r = part.split("-");
+                int lo = Integer.parseInt(r[0]);
+                int hi = r.length > 1 ? Integer.parseInt(r[1]) : lo;
+                for (int c = lo; c <= hi; c++) cpus.add(c);
+            }
+        } catch (NumberFormatException e) {
+            throw new BpfException(ONLINE_CPUS + " holds '" + spec + "', not a CPU list");
+        }
+        return cpus;
     }
 
     public static boolean hasKernelBtf() {

@@ -96,6 +96,17 @@ public final class KernelState {
         return arr == null ? 0 : arr.size();
     }
 
+    /** Link types ("perf_event", "tracing", ...) of the links that attach one of the programs {@code progIds}. */
+    public static java.util.List<String> linkTypes(Set<Long> progIds) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bpftool", "-j", "link", "show").start();
+        byte[] out = p.getInputStream().readAllBytes();
+        p.waitFor();
+        java.util.List<String> types = new java.util.ArrayList<>();
+        JsonNode arr = new ObjectMapper().readTree(out);
+        if (arr != null) for (JsonNode n : arr) if (progIds.contains(n.path("prog_id").asLong())) types.add(n.path("type").asText());
+        return types;
+    }
+
     /** Program names are truncated to 15 characters by the kernel. */
     public static String kernelName(String prog) {
         return prog.length() > 15 ? prog.substring(0, 15) : prog;

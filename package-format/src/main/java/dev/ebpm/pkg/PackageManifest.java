@@ -532,9 +532,9 @@ public record PackageManifest(
         return id();
     }
 
-    /** Version control and build output never belong in a package: `.git/`, and `.output/` where `ebpm build` works. */
+    /** Version control, build output and CI settings never belong in a package: `.git/`, `.output/` where `ebpm build` works, `.github/`. */
     static boolean isBuildOrVcsDir(String rel) {
-        for (String dir : new String[] {".git", ".output"}) {
+        for (String dir : new String[] {".git", ".output", ".github"}) {
             if (rel.equals(dir) || rel.startsWith(dir + "/")) return true;
         }
         return false;

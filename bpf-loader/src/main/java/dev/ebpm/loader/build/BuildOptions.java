@@ -36,6 +36,10 @@ public record BuildOptions(Optional<Path> btfFile, Optional<Path> vmlinuxHeader,
         return new BuildOptions(btfFile, vmlinuxHeader, Optional.of(dir), packageJson, cflags);
     }
 
+    public BuildOptions withCflags(List<String> flags) {
+        return new BuildOptions(btfFile, vmlinuxHeader, outputDir, packageJson, flags);
+    }
+
     public BuildOptions withPackageJson(Path file) {
         return new BuildOptions(btfFile, vmlinuxHeader, outputDir, Optional.of(file), cflags);
     }

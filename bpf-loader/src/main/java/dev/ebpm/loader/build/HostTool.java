@@ -59,12 +59,21 @@ public record HostTool(String name, Path path) {
     }
 
     public Result run(List<String> args, Path workDir) {
+        return run(args, workDir, Optional.empty());
+    }
+
+    /** Runs the tool with {@code stdin} as its standard input (small inputs: written before the output is read). */
+    public Result run(List<String> args, Path workDir, Optional<byte[]> stdin) {
         List<String> cmd = new ArrayList<>();
         cmd.add(path.toString());
         cmd.addAll(args);
         try {
             Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
-            p.getOutputStream().close();
+            try (var in = p.getOutputStream()) {
+                if (stdin.isPresent()) in.write(stdin.get());
+            } catch (IOException exitedWithoutReading) {
+                // its exit status and output say why
+            }
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 p.destroyForcibly();

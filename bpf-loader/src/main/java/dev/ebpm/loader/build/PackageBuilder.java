@@ -15,17 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
- * {@code ebpm build}: what eunomia's ecc does, with the host's clang. Compiles the directory's one
- * {@code *.bpf.c} against a vmlinux.h (the directory's own, a pinned one, or one generated from BTF), then writes
+ * {@code ebpm build}: what eunomia's ecc does, with the host's clang. Compiles the {@code *.bpf.c} that
+ * {@link BuildSources} names (with its event header's markers appended, as ecc appends them) against a vmlinux.h (the directory's own, a pinned one, or one generated from BTF), then writes
  * eunomia's package.json from the object, the source's {@code ///} comments and an optional {@code ebpm-build.json}.
  * The bytes depend on the sources and the {@link Toolchain} only, never on where the directory is, when or by whom it
  * is built: clang runs in the directory on the relative source name, with the directory's path mapped away.
  */
 public final class PackageBuilder {
-    public static final String SOURCE_SUFFIX = ".bpf.c";
+    public static final String SOURCE_SUFFIX = BuildSources.SOURCE_SUFFIX;
     public static final String CONFIG_FILE = "ebpm-build.json";
     public static final String OUTPUT_DIR = ".output";
     public static final String PACKAGE_FILE = "package.json";
@@ -40,11 +39,15 @@ public final class PackageBuilder {
     }
 
     public Result buildPackage(Path packageDir, BuildOptions options) {
+        return buildPackage(BuildSources.of(packageDir, Optional.empty()), options);
+    }
+
+    public Result buildPackage(BuildSources src, BuildOptions options) {
         // clang runs in the package directory on the source's relative name; every other path handed to it is absolute
-        Path dir = packageDir.toAbsolutePath().normalize();
-        Path source = findSource(dir);
+        Path dir = src.dir();
+        Path source = src.source();
         String fileName = source.getFileName().toString();
-        String name = fileName.substring(0, fileName.length() - SOURCE_SUFFIX.length());
+        String name = src.name();
         Path outDir = options.outputDir().map(p -> p.toAbsolutePath().normalize()).orElse(dir.resolve(OUTPUT_DIR));
         Path object = outDir.resolve(name + ".bpf.o");
         try {
@@ -55,7 +58,7 @@ public final class PackageBuilder {
 
         HostTool clang = HostTool.require("clang", "clang", "to compile " + fileName);
         Path header = vmlinuxHeader(dir, outDir, options);
-        compile(clang, dir, fileName, object, header.getParent(), outDir, options.cflags());
+        compile(clang, dir, fileName, object, header.getParent(), outDir, options.cflags(), src.eventHeader().map(EventHeader::markers));
         HostTool.find("llvm-strip").ifPresent(strip -> {
             // drop DWARF, keep .BTF: what ecc ships, a fraction of the size
             HostTool.Result r = strip.run(List.of("-g", object.toString()), dir);
@@ -74,7 +77,9 @@ public final class PackageBuilder {
         EunomiaPackage pkg;
         Path packageJson = options.packageJson().orElse(dir.resolve(PACKAGE_FILE));
         try {
-            pkg = SkeletonGenerator.fromObject(Files.readAllBytes(object), name, config, Optional.of(docs));
+            byte[] elf = Files.readAllBytes(object);
+            pkg = SkeletonGenerator.fromObject(elf, name, config, Optional.of(docs));
+            EventMaps.requireExportTypes(elf, pkg, src);
             pkg.meta.ebpmBuild = Toolchain.of(clang, header, dir).asRecord();
             PackageWriter.write(pkg, packageJson);
         } catch (SkeletonException e) {
@@ -83,26 +88,6 @@ public final class PackageBuilder {
             throw new BuildException("cannot write " + packageJson + ": " + e.getMessage(), e);
         }
         return new Result(packageJson, object, pkg);
-    }
-
-    static Path findSource(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new BuildException("not a directory: " + dir);
-        }
-        List<Path> sources;
-        try (Stream<Path> s = Files.list(dir)) {
-            sources = s.filter(p -> p.getFileName().toString().endsWith(SOURCE_SUFFIX) && Files.isRegularFile(p)).sorted().toList();
-        } catch (IOException e) {
-            throw new BuildException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-        if (sources.isEmpty()) {
-            throw new BuildException("no *" + SOURCE_SUFFIX + " source in " + dir);
-        }
-        if (sources.size() > 1) {
-            throw new BuildException("more than one *" + SOURCE_SUFFIX + " in " + dir + ": "
-                    + String.join(", ", sources.stream().map(p -> p.getFileName().toString()).toList()) + "; keep one per package");
-        }
-        return sources.get(0);
     }
 
     /**
@@ -125,8 +110,12 @@ public final class PackageBuilder {
                 .orElseGet(() -> VmlinuxHeader.ensure(options.btfFile(), outDir));
     }
 
+    /**
+     * {@code appended}: text compiled after the source (an event header's markers, as ecc appends them); both go to
+     * clang on stdin behind a #line naming the source, so that diagnostics and debug info still name it.
+     */
     private static void compile(HostTool clang, Path dir, String fileName, Path object, Path includeDir, Path outDir,
-                                List<String> cflags) {
+                                List<String> cflags, Optional<String> appended) {
         List<String> args = new ArrayList<>(List.of("-target", "bpf", "-g", "-O2", "-D__TARGET_ARCH_" + targetArch()));
         // the object's BTF line info names source files: relative to the package directory, wherever it is
         args.add("-ffile-prefix-map=" + dir + "=.");
@@ -134,13 +123,30 @@ public final class PackageBuilder {
         args.add("-I" + includeDir);
         multiarchInclude().ifPresent(p -> args.add("-I" + p));
         args.addAll(cflags);
-        args.addAll(List.of("-c", fileName, "-o", object.toString()));
-        HostTool.Result r = clang.run(args, dir);
+        Optional<byte[]> stdin = appended.map(text -> withAppended(dir.resolve(fileName), fileName, text));
+        if (stdin.isPresent()) {
+            // on stdin, quote includes are looked up from the working directory: the package directory
+            args.addAll(List.of("-I.", "-x", "c", "-c", "-", "-o", object.toString()));
+        } else {
+            args.addAll(List.of("-c", fileName, "-o", object.toString()));
+        }
+        HostTool.Result r = clang.run(args, dir, stdin);
         if (!r.ok()) {
             String hint = r.output().contains("bpf/bpf_helpers.h' file not found")
                     ? "; bpf/bpf_helpers.h comes with the Debian package 'libbpf-dev'" : "";
             throw new BuildException("clang failed to compile " + fileName + " (exit " + r.exitCode() + ")" + hint,
                     r.output(), null);
+        }
+    }
+
+    private static byte[] withAppended(Path source, String fileName, String appended) {
+        try {
+            String text = Files.readString(source, StandardCharsets.UTF_8);
+            String quoted = fileName.replace("\\", "\\\\").replace("\"", "\\\"");
+            return ("#line 1 \"" + quoted + "\"\n" + text + (text.endsWith("\n") ? "" : "\n") + appended)
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BuildException("cannot read " + source + ": " + e.getMessage(), e);
         }
     }
 

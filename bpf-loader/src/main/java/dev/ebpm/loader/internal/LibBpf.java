@@ -35,6 +35,7 @@ public interface LibBpf {
     @SaveError Pointer bpf_program__attach_uprobe_opts(Pointer prog, int pid, String binaryPath, long funcOffset, @In Pointer opts);
     @SaveError Pointer bpf_program__attach_xdp(Pointer prog, int ifindex);
     @SaveError Pointer bpf_program__attach_cgroup(Pointer prog, int cgroupFd);
+    @SaveError Pointer bpf_program__attach_perf_event(Pointer prog, int pfd);
 
     int bpf_link__destroy(Pointer link);
     @SaveError int bpf_link__pin(Pointer link, String path);

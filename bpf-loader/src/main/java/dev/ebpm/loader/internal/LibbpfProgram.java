@@ -58,6 +58,11 @@ public final class LibbpfProgram {
         return link(n.bpf.bpf_program__attach_cgroup(handle, cgroupFd));
     }
 
+    /** @param pfd a perf event fd; the link owns it from now on (libbpf disables and closes it on detach). @throws NativeException */
+    Attachment attachPerfEvent(int pfd) {
+        return link(n.bpf.bpf_program__attach_perf_event(handle, pfd));
+    }
+
     private Attachment link(Pointer link) {
         if (link == null) throw n.lastError();
         return new LibbpfLink(n, link);

@@ -37,6 +37,9 @@ public final class StructLayouts {
     static final class PerfEventAttr {
         static final int SIZE_VER5 = 112, TYPE = 0, SIZE_FIELD = 4, CONFIG = 8, SAMPLE_PERIOD = 16, SAMPLE_TYPE = 24,
                 WAKEUP_EVENTS = 48;
+        /** sample_freq shares sample_period's union; the bit fields (disabled, ..., freq) fill the u64 at FLAGS. */
+        static final int SAMPLE_FREQ = SAMPLE_PERIOD, FLAGS = 40;
+        static final long FLAG_FREQ = 1L << 10;
     }
 
     /** union bpf_attr for BPF_PROG_LOAD: the fields a minimal tracing program needs. */

@@ -2,17 +2,15 @@ package dev.ebpm.loader.perf;
 
 import dev.ebpm.loader.BpfException;
 import dev.ebpm.loader.BpfMap;
+import dev.ebpm.loader.KernelSupport;
 import dev.ebpm.loader.RecordHandler;
 import dev.ebpm.loader.internal.Mmap;
 import dev.ebpm.loader.internal.NativeException;
 import dev.ebpm.loader.internal.PerfEvent;
 import dev.ebpm.loader.internal.SharedMemory;
 import dev.ebpm.loader.internal.StructLayouts.PerfEventMmapPage;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +24,6 @@ import java.util.List;
  */
 public final class PerfBufferReader implements AutoCloseable {
     private static final int PERF_RECORD_LOST = 2, PERF_RECORD_SAMPLE = 9;
-    private static final Path ONLINE_CPUS = Path.of("/sys/devices/system/cpu/online");
     private static final SharedMemory MEMORY = SharedMemory.get();
 
     private final BpfMap map;
@@ -69,7 +66,7 @@ public final class PerfBufferReader implements AutoCloseable {
         int dataSize = page * pagesPerCpu;
         this.scratch = ByteBuffer.allocateDirect(dataSize).order(ByteOrder.nativeOrder());
         try {
-            for (int cpu : onlineCpus()) {
+            for (int cpu : KernelSupport.onlineCpus()) {
                 if (cpu >= map.maxEntries()) break;
                 CpuRing ring = openRing(cpu, page, dataSize);
                 rings.add(ring);
@@ -108,28 +105,6 @@ public final class PerfBufferReader implements AutoCloseable {
 
     private static byte[] intBytes(int v) {
         return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
-    }
-
-    /** The CPUs in /sys/devices/system/cpu/online ("0-3,5"), where the BPF program may run. */
-    static List<Integer> onlineCpus() {
-        String spec;
-        try {
-            spec = Files.readString(ONLINE_CPUS).trim();
-        } catch (IOException e) {
-            throw new BpfException("cannot read " + ONLINE_CPUS + ": " + e.getMessage());
-        }
-        List<Integer> cpus = new ArrayList<>();
-        try {
-            for (String part : spec.split(",")) {
-                String[] r = part.split("-");
-                int lo = Integer.parseInt(r[0]);
-                int hi = r.length > 1 ? Integer.parseInt(r[1]) : lo;
-                for (int c = lo; c <= hi; c++) cpus.add(c);
-            }
-        } catch (NumberFormatException e) {
-            throw new BpfException(ONLINE_CPUS + " holds '" + spec + "', not a CPU list");
-        }
-        return cpus;
     }
 
     /** File descriptors to watch with epoll. */

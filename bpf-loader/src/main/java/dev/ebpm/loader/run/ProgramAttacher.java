@@ -23,6 +23,9 @@ import java.util.stream.Stream;
  */
 final class ProgramAttacher {
     private static final Path NET_CLASS = Path.of("/sys/class/net");
+    /** What ecli samples at: once a second per CPU. */
+    static final long DEFAULT_SAMPLE_FREQ = 1;
+    private static final int ENOENT = 2, ENODEV = 19, EOPNOTSUPP = 95;
 
     private final EunomiaPackage pkg;
     private final RunOptions options;
@@ -62,8 +65,27 @@ final class ProgramAttacher {
                 yield p.attachXdp(KernelSupport.ifindex(ifname), ifname);
             }
             case "tc" -> attachTc(p, meta);
+            case "perf_event" -> attachPerfEvent(p, meta);
             default -> p.attach();
         };
+    }
+
+    /**
+     * A sampling event on every online CPU, as ecli attaches eunomia's profile: the cycle counter, or where the
+     * hardware or hypervisor has none, the software cpu-clock (said once). --sample-freq, else the package's, else 1 Hz
+     * as ecli.
+     */
+    private BpfLink attachPerfEvent(BpfProgram p, EunomiaPackage.Prog meta) {
+        long freq = options.sampleFrequency().orElse(meta != null && meta.sampleFreq != null ? meta.sampleFreq : DEFAULT_SAMPLE_FREQ);
+        List<Integer> cpus = KernelSupport.onlineCpus();
+        try {
+            return p.attachPerfEvent(BpfProgram.SamplingEvent.CPU_CYCLES, freq, cpus);
+        } catch (BpfException e) {
+            if (e.errno() != ENOENT && e.errno() != EOPNOTSUPP && e.errno() != ENODEV) throw e;
+            notes.println("ebpm: no hardware cpu-cycles event here (errno " + e.errno() + ", as in VMs without a PMU): program '"
+                    + p.name() + "' samples with the software cpu-clock event instead");
+            return p.attachPerfEvent(BpfProgram.SamplingEvent.CPU_CLOCK, freq, cpus);
+        }
     }
 
     /** With --uprobe-binary, the function named in the section is probed in that binary instead. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * How to run one package.
@@ -15,6 +16,7 @@ import java.util.Optional;
  * @param uprobeBinary binary for uprobes, overriding the one in the section name
  * @param duration    stop after this long; null runs until stopped
  * @param printk      whether to show the lines the programs write with bpf_printk
+ * @param sampleFrequency samples per second for perf_event programs, overriding the package's
  */
 public record RunOptions(
         Map<String, String> variables,
@@ -24,12 +26,14 @@ public record RunOptions(
         Optional<String> uprobeBinary,
         Duration duration,
         boolean verbose,
-        Printk printk) {
+        Printk printk,
+        OptionalLong sampleFrequency) {
 
     /** bpf_printk output: shown when the package has nothing else to show, no event map nor sampled map ({@code AUTO}); always; never. */
     public enum Printk { AUTO, SHOW, HIDE }
 
     public static RunOptions defaults() {
-        return new RunOptions(Map.of(), EventFormatter.Mode.TABLE, Optional.empty(), Optional.empty(), Optional.empty(), null, false, Printk.AUTO);
+        return new RunOptions(Map.of(), EventFormatter.Mode.TABLE, Optional.empty(), Optional.empty(), Optional.empty(), null, false, Printk.AUTO,
+                OptionalLong.empty());
     }
 }

@@ -6,6 +6,7 @@ import dev.ebpm.loader.BpfMap;
 import dev.ebpm.loader.BpfObject;
 import dev.ebpm.loader.KernelSupport;
 import dev.ebpm.loader.btf.Btf;
+import dev.ebpm.loader.btf.BtfHubKernel;
 import dev.ebpm.loader.event.BtfLayouts;
 import dev.ebpm.loader.event.Field;
 import dev.ebpm.loader.internal.Host;
@@ -14,6 +15,7 @@ import dev.ebpm.loader.skeleton.EunomiaPackage;
 import dev.ebpm.loader.skeleton.PackageReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -35,37 +37,49 @@ final class SkeletonLoader {
     private final String name;
     private final EunomiaPackage pkg;
     private final RunOptions options;
+    private final PrintStream notes;
 
-    private SkeletonLoader(String name, EunomiaPackage pkg, RunOptions options) {
+    private SkeletonLoader(String name, EunomiaPackage pkg, RunOptions options, PrintStream notes) {
         this.name = name;
         this.pkg = pkg;
         this.options = options;
+        this.notes = notes;
     }
 
     /** The object is closed again if anything fails. */
-    static Loaded load(PackageReader.Decoded decoded, String name, RunOptions options) {
-        return new SkeletonLoader(name, decoded.pkg(), options).load(decoded.elf());
+    static Loaded load(PackageReader.Decoded decoded, String name, RunOptions options, PrintStream notes) {
+        return new SkeletonLoader(name, decoded.pkg(), options, notes).load(decoded.elf());
     }
 
     private Loaded load(byte[] elf) {
         if (options.verbose() || Boolean.TRUE.equals(pkg.meta.debugVerbose)) LibbpfLog.echo(LibbpfLog.DEBUG);
-        if (options.btf().isEmpty() && !KernelSupport.hasKernelBtf()) {
-            throw new BpfException("this kernel has no BTF at " + KernelSupport.VMLINUX_BTF
-                    + "; CO-RE programs need it: pass --btf FILE (or set BTF_FILE_PATH) with a BTF file for this kernel");
+        Optional<Path> btfFile = options.btf();
+        EmbeddedBtf embedded = null;
+        if (btfFile.isEmpty() && !KernelSupport.hasKernelBtf()) {
+            if (!EmbeddedBtf.has(pkg)) {
+                throw new BpfException("this kernel has no BTF at " + KernelSupport.VMLINUX_BTF
+                        + "; CO-RE programs need it: pass --btf FILE (or set BTF_FILE_PATH) with a BTF file for this kernel");
+            }
+            BtfHubKernel kernel = BtfHubKernel.current();
+            embedded = EmbeddedBtf.forKernel(pkg.btfArchive, kernel, name);
+            btfFile = Optional.of(embedded.file());
+            notes.println("ebpm: this kernel has no BTF of its own; using the BTF embedded in the package for " + kernel);
         }
-        options.btf().ifPresent(SkeletonLoader::checkBtfFile);
+        btfFile.ifPresent(SkeletonLoader::checkBtfFile);
         String objName = pkg.meta.bpfSkel.objName != null ? pkg.meta.bpfSkel.objName : name;
-        BpfObject object = BpfObject.open(elf, objName, options.btf());
-        try {
-            Optional<Btf> btf = object.rawBtf().map(Btf::parse);
-            setVariables(object, btf);
-            checkPrograms(object);
-            object.load();
-            Host.trimFreedMemory(); // the kernel BTF libbpf parsed for the load is freed: let the process shrink
-            return new Loaded(object, btf);
-        } catch (RuntimeException e) {
-            object.close();
-            throw e;
+        try (EmbeddedBtf release = embedded) { // libbpf reads it while loading, not after
+            BpfObject object = BpfObject.open(elf, objName, btfFile);
+            try {
+                Optional<Btf> btf = object.rawBtf().map(Btf::parse);
+                setVariables(object, btf);
+                checkPrograms(object);
+                object.load();
+                Host.trimFreedMemory(); // the kernel BTF libbpf parsed for the load is freed: let the process shrink
+                return new Loaded(object, btf);
+            } catch (RuntimeException e) {
+                object.close();
+                throw e;
+            }
         }
     }
 

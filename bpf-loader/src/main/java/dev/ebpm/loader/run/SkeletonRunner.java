@@ -71,7 +71,7 @@ public final class SkeletonRunner implements AutoCloseable {
     public static SkeletonRunner start(PackageReader.Decoded decoded, String name, RunOptions options, PrintStream notes) {
         SkeletonRunner r = new SkeletonRunner(decoded.pkg(), name, options);
         try {
-            SkeletonLoader.Loaded loaded = SkeletonLoader.load(decoded, name, options);
+            SkeletonLoader.Loaded loaded = SkeletonLoader.load(decoded, name, options, notes);
             r.object = loaded.object();
             r.btf = loaded.btf();
             new ProgramAttacher(r.pkg, options, notes).attachAll(r.object, r.links);

@@ -20,6 +20,12 @@ public final class EunomiaPackage {
     @JsonProperty("bpf_object") public String bpfObject;
     @JsonProperty("bpf_object_size") public Long bpfObjectSize;
     @JsonProperty("meta") public Meta meta;
+    /**
+     * ebpm's addition ({@code ebpm build --btfgen}): kernel BTF minimized to what this object relocates against, for
+     * kernels without /sys/kernel/btf/vmlinux, keyed {@code ID/VERSION_ID/ARCH/RELEASE} as btfhub-archive lays them
+     * out; each value zlib then base64, like {@code bpf_object}. ecli ignores it.
+     */
+    @JsonProperty("btf_archive") public java.util.SortedMap<String, String> btfArchive;
 
     /** {@code meta}: the skeleton description and run settings. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -58,6 +64,8 @@ public final class EunomiaPackage {
         /** The ELF section, which says how to attach: {@code tracepoint/syscalls/sys_enter_kill}. */
         @JsonProperty("attach") public String attach;
         @JsonProperty("link") public Boolean link;
+        /** From the program's doc comment, as ecc writes it. */
+        @JsonProperty("description") public String description;
         /** tc: {@code {"ifindex": 1, "attach_point": "BPF_TC_INGRESS"}}. */
         @JsonProperty("tchook") public JsonNode tchook;
         /** tc: {@code {"handle": 1, "priority": 1}}. */
@@ -68,6 +76,8 @@ public final class EunomiaPackage {
         @JsonProperty("flags") public Integer flags;
         /** xdp: {@code {"old_prog_fd": 0}}. */
         @JsonProperty("xdpopts") public JsonNode xdpopts;
+        /** perf_event: samples per second on each CPU (ebpm's addition; ecli samples at 1 Hz). */
+        @JsonProperty("sample_freq") public Long sampleFreq;
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -76,6 +86,8 @@ public final class EunomiaPackage {
         @JsonProperty("ident") public String ident;
         @JsonProperty("name") public String name;
         @JsonProperty("mmaped") public Boolean mmaped;
+        /** From the map's doc comment, as ecc writes it. */
+        @JsonProperty("description") public String description;
         @JsonProperty("sample") public Sample sample;
     }
 

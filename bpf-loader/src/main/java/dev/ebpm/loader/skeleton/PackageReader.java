@@ -55,13 +55,7 @@ public final class PackageReader {
         SkeletonLimits.check(pkg, origin);
         if (pkg.meta == null || pkg.meta.bpfSkel == null) throw new BpfException(origin + ": no \"meta.bpf_skel\" section");
         if (pkg.bpfObject == null || pkg.bpfObject.isBlank()) throw new BpfException(origin + ": \"bpf_object\" is empty");
-        byte[] compressed;
-        try {
-            compressed = Base64.getDecoder().decode(pkg.bpfObject.replaceAll("\\s", "")); // strict: a stray character is an error, not skipped
-        } catch (IllegalArgumentException e) {
-            throw new BpfException(origin + ": bpf_object is not valid base64 (" + e.getMessage() + ")");
-        }
-        byte[] elf = inflate(compressed, origin);
+        byte[] elf = decodeField(pkg.bpfObject, "bpf_object", origin);
         if (pkg.bpfObjectSize != null && pkg.bpfObjectSize != elf.length) {
             throw new BpfException(origin + ": bpf_object_size says " + pkg.bpfObjectSize + " bytes but the object inflates to " + elf.length);
         }
@@ -145,7 +139,21 @@ public final class PackageReader {
         return "an object";
     }
 
-    private static byte[] inflate(byte[] compressed, String origin) {
+    /**
+     * A base64 string of zlib data, as package.json stores the object (and ebpm the embedded BTF); {@code field} names
+     * it in errors.
+     */
+    public static byte[] decodeField(String base64, String field, String origin) {
+        byte[] compressed;
+        try {
+            compressed = Base64.getDecoder().decode(base64.replaceAll("\\s", "")); // strict: a stray character is an error, not skipped
+        } catch (IllegalArgumentException e) {
+            throw new BpfException(origin + ": " + field + " is not valid base64 (" + e.getMessage() + ")");
+        }
+        return inflate(compressed, field, origin);
+    }
+
+    private static byte[] inflate(byte[] compressed, String field, String origin) {
         Inflater inflater = new Inflater();
         inflater.setInput(compressed);
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, compressed.length * 4));
@@ -154,13 +162,13 @@ public final class PackageReader {
             while (!inflater.finished()) {
                 int n = inflater.inflate(chunk);
                 if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                    throw new BpfException(origin + ": bpf_object's zlib data is truncated");
+                    throw new BpfException(origin + ": " + field + "'s zlib data is truncated");
                 }
                 out.write(chunk, 0, n);
-                if (out.size() > MAX_OBJECT_SIZE) throw new BpfException(origin + ": bpf_object inflates past " + (MAX_OBJECT_SIZE >> 20) + " MiB; refusing");
+                if (out.size() > MAX_OBJECT_SIZE) throw new BpfException(origin + ": " + field + " inflates past " + (MAX_OBJECT_SIZE >> 20) + " MiB; refusing");
             }
         } catch (DataFormatException e) {
-            throw new BpfException(origin + ": bpf_object is not valid zlib data (" + e.getMessage() + ")");
+            throw new BpfException(origin + ": " + field + " is not valid zlib data (" + e.getMessage() + ")");
         } finally {
             inflater.end();
         }

@@ -26,7 +26,7 @@ public final class PackageWriter {
 
     private PackageWriter() {}
 
-    /** {@code bpf_object}: the ELF, zlib-compressed, then base64 (no line breaks). */
+    /** {@code bpf_object}: the ELF, zlib-compressed, then base64 (no line breaks); the embedded BTF is stored the same way. */
     public static String encodeObject(byte[] elf) {
         Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
         deflater.setInput(elf);

@@ -368,7 +368,7 @@ public final class SkeletonGenerator {
             ds.name = im.section().name();
             for (PlacedVar pv : placedVars(im.datasec().get())) {
                 BtfType.Var var = pv.var();
-                if (!exposed(var) || EXPORT_MARKER.matcher(var.name()).matches()) {
+                if (!exposed(var)) {
                     continue;
                 }
                 Variable v = new Variable();
@@ -491,6 +491,7 @@ public final class SkeletonGenerator {
     private List<ExportType> exportTypes() {
         List<ExportType> types = new ArrayList<>();
         Set<Integer> done = new LinkedHashSet<>();
+        java.util.SortedMap<Integer, BtfType.Composite> marked = new java.util.TreeMap<>();
         for (BtfType t : btf.types()) {
             if (!(t instanceof BtfType.Var var)) {
                 continue;
@@ -511,9 +512,12 @@ public final class SkeletonGenerator {
             if (!(target instanceof BtfType.Composite c)) {
                 throw new SkeletonException("export marker " + var.name() + " must point to a struct, but points to " + btf.cName(p.type()));
             }
-            if (done.add(c.id())) {
-                types.add(exportType(c));
-            }
+            marked.put(c.id(), c);
+        }
+        // in BTF order, as ecc lists them (it filters bpftool's struct list by the header's names)
+        for (BtfType.Composite c : marked.values()) {
+            done.add(c.id());
+            types.add(exportType(c));
         }
         JsonNode extra = config.path("export_types");
         if (!extra.isMissingNode() && !extra.isArray()) {

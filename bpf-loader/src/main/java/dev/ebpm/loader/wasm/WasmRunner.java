@@ -36,6 +36,7 @@ public final class WasmRunner {
     private Thread thread;
     private BpfHostModule host;
     private volatile boolean stopping;
+    private volatile boolean timeUp; // the stop came from opts.duration, not from the user
     private volatile long compileMillis = -1;
 
     /** Thrown through guest code to unwind it after {@link #stop()}. */
@@ -63,6 +64,7 @@ public final class WasmRunner {
             host = bpf;
         }
         if (opts.verbose()) LibbpfLog.echo(LibbpfLog.DEBUG);
+        Thread timer = null;
         try (WasiPreview1 wasi = wasi(name, args, opts)) {
             if (stopping) return EXIT_STOPPED;
             WasmModule module = parse(wasm, name);
@@ -74,8 +76,12 @@ public final class WasmRunner {
             } catch (RuntimeException e) {
                 throw new WasmException(name + " has no _start function: build it as a WASI command (a main())");
             }
-            return execute(start, name);
+            // the guest's time starts now, not while the module is compiled
+            timer = opts.duration().map(this::stopAfter).orElse(null);
+            int status = execute(start, name);
+            return timeUp && status == EXIT_STOPPED ? 0 : status;
         } finally {
+            if (timer != null) timer.interrupt();
             try {
                 bpf.close();
             } finally {
@@ -123,6 +129,22 @@ public final class WasmRunner {
             if (host != null) host.stop();
             if (thread != null) thread.interrupt();
         }
+    }
+
+    /** A timer that stops the guest when {@code duration} is up, as --duration ends an eBPF run. */
+    private Thread stopAfter(java.time.Duration duration) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(duration.toMillis());
+            } catch (InterruptedException ended) {
+                return;
+            }
+            timeUp = true;
+            stop();
+        }, "ebpm-wasm-duration");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** Milliseconds the last compiled run spent translating the module to bytecode; -1 if interpreted. */

@@ -160,6 +160,7 @@ class PackageBuilderTest {
     @Test
     void badBuildConfigNamesTheFile(@TempDir Path dir) throws Exception {
         Files.copy(Tools.repoRoot().resolve("examples/sigsnoop/sigsnoop.bpf.c"), dir.resolve("sigsnoop.bpf.c"));
+        Files.copy(Tools.repoRoot().resolve("examples/sigsnoop/sigsnoop.h"), dir.resolve("sigsnoop.h"));
         Files.writeString(dir.resolve("ebpm-build.json"), "{\"variables\": {\"target_signal\": }");
         BuildException e = assertThrows(BuildException.class, () -> new PackageBuilder().build(dir,
                 BuildOptions.defaults().withOutputDir(out.resolve("sigsnoop"))));
@@ -208,5 +209,82 @@ class PackageBuilderTest {
         Files.writeString(cache.resolve("junk.btf"), "this is not BTF at all, just text");
         e = assertThrows(BuildException.class, () -> VmlinuxHeader.ensure(java.util.Optional.of(cache.resolve("junk.btf")), cache));
         assertTrue(e.getMessage().startsWith("not usable as BTF: " + cache.resolve("junk.btf") + ": bad BTF magic"), e.getMessage());
+    }
+
+    /** A source in eunomia's layout, written for the test: NAME.bpf.c streaming NAME.h's struct on a ring buffer. */
+    private static Path eccStyle(Path dir, String name, boolean header) throws Exception {
+        Files.createDirectories(dir);
+        String struct = "struct ping {\n\tint pid;\n\tunsigned long long ts;\n\tchar comm[16];\n};\nstruct unused_too { int x; };\n";
+        if (header) Files.writeString(dir.resolve(name + ".h"), "/* what each getpid sends */\n" + struct);
+        Files.writeString(dir.resolve(name + ".bpf.c"), "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n"
+                + (header ? "#include \"" + name + ".h\"\n" : struct)
+                + "struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } events SEC(\".maps\");\n"
+                + "#ifdef EBPM_TEST_EXTRA\nconst volatile int extra = EBPM_TEST_EXTRA;\n#endif\n"
+                + "SEC(\"tp/syscalls/sys_enter_getpid\")\nint on_getpid(void *ctx)\n{\n"
+                + "\tstruct ping *p = bpf_ringbuf_reserve(&events, sizeof(*p), 0);\n\tif (!p)\n\t\treturn 0;\n"
+                + "\tp->pid = bpf_get_current_pid_tgid() >> 32;\n\tp->ts = bpf_ktime_get_ns();\n"
+                + "\tbpf_ringbuf_submit(p, 0);\n\treturn 0;\n}\nchar LICENSE[] SEC(\"license\") = \"GPL\";\n");
+        return dir;
+    }
+
+    @Test
+    void theHeaderBesideTheSourceGivesTheExportTypesAsEccDoes(@TempDir Path dir) throws Exception {
+        eccStyle(dir, "ping", true);
+        PackageBuilder.Result r = new PackageBuilder().buildPackage(dir, BuildOptions.defaults().withOutputDir(out.resolve("ping")));
+        // every struct of the header, in BTF order, as ecc filters bpftool's struct list by the header's names
+        assertEquals(List.of("ping", "unused_too"), r.pkg().meta.exportTypes.stream().map(t -> t.name).toList());
+        EunomiaPackage.ExportType ping = r.pkg().meta.exportTypes.get(0);
+        assertEquals("pid:int:0 ts:unsigned long long:8 comm:char[16]:16",
+                ping.members.stream().map(m -> m.name + ":" + m.type + ":" + m.offset).collect(Collectors.joining(" ")));
+        assertEquals(32, ping.size);
+        assertEquals("ping", BpftoolRaw.dump(r.object()).byId(ping.typeId).name());
+        // the source tree is untouched: the markers went to clang on stdin
+        assertFalse(Files.readString(dir.resolve("ping.bpf.c")).contains("__eunomia_dummy"));
+        assertEquals(List.of("ping.bpf.c", "ping.h", "package.json"),
+                Files.list(dir).map(p -> p.getFileName().toString()).sorted(java.util.Comparator.comparing(n -> n.equals("package.json"))).toList());
+    }
+
+    @Test
+    void aSourceAndAHeaderNamedExplicitly(@TempDir Path dir) throws Exception {
+        eccStyle(dir, "ping", true);
+        Files.move(dir.resolve("ping.h"), dir.resolve("events.h"));
+        Files.writeString(dir.resolve("ping.bpf.c"), Files.readString(dir.resolve("ping.bpf.c")).replace("ping.h", "events.h"));
+        Files.writeString(dir.resolve("other.bpf.c"), "this file is not compiled");
+        BuildSources src = BuildSources.of(dir.resolve("ping.bpf.c"), java.util.Optional.of(dir.resolve("events.h")));
+        PackageBuilder.Result r = new PackageBuilder().buildPackage(src, BuildOptions.defaults().withOutputDir(out.resolve("ping-named"))
+                .withCflags(List.of("-DEBPM_TEST_EXTRA=7")));
+        assertEquals(List.of("ping", "unused_too"), r.pkg().meta.exportTypes.stream().map(t -> t.name).toList());
+        EunomiaPackage.Variable extra = r.pkg().meta.bpfSkel.dataSections.get(0).variables.get(0);
+        assertEquals("extra=7", extra.name + "=" + extra.value, "-a/--cflags reach clang");
+        BuildException e = assertThrows(BuildException.class, () -> BuildSources.of(dir.resolve("ping.bpf.c"),
+                java.util.Optional.of(dir.resolve("missing.h"))));
+        assertEquals("event header " + dir.resolve("missing.h") + " does not exist", e.getMessage());
+        e = assertThrows(BuildException.class, () -> BuildSources.of(dir.resolve("events.h"), java.util.Optional.empty()));
+        assertEquals(dir.resolve("events.h") + " is neither a package directory nor a *.bpf.c source"
+                + " (to build a header's types alone, add --header-only)", e.getMessage());
+    }
+
+    @Test
+    void aRingBufferWithNoExportTypeIsABuildError(@TempDir Path dir) throws Exception {
+        eccStyle(dir, "ping", false);
+        BuildException e = assertThrows(BuildException.class, () -> new PackageBuilder().buildPackage(dir,
+                BuildOptions.defaults().withOutputDir(out.resolve("ping-bare"))));
+        assertEquals("ping.bpf.c: map 'events' streams events but no event type is exported: declare the event struct in ping.h"
+                + " beside it (ecc's convention; or name a header: ebpm build ping.bpf.c EVENT.h), or list it in ebpm-build.json's export_types",
+                e.getMessage());
+        assertFalse(Files.exists(dir.resolve("package.json")), "nothing written");
+    }
+
+    @Test
+    void headerOnlyCompilesTheHeaderForItsTypes(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("event.h"), "// two events\nstruct event { int pid; char comm[16]; };\n"
+                + "/* struct not_this { in a comment */\ntypedef struct exit_event { int code; } exit_event_t;\n");
+        PackageBuilder.Result r = new PackageBuilder().buildPackage(BuildSources.headerOnly(dir.resolve("event.h")),
+                BuildOptions.defaults().withOutputDir(out.resolve("header-only")));
+        assertEquals(dir.resolve("package.json"), r.packageJson());
+        assertEquals("event_bpf", r.pkg().meta.bpfSkel.objName);
+        assertTrue(r.pkg().meta.bpfSkel.progs.isEmpty());
+        assertEquals(List.of("event", "exit_event"), r.pkg().meta.exportTypes.stream().map(t -> t.name).toList());
+        assertEquals(List.of("event", "exit_event"), EventHeader.structNames(Files.readString(dir.resolve("event.h"))));
     }
 }

@@ -43,6 +43,11 @@ class StructLayoutsTest {
         expected.put("offsetof(struct perf_event_attr, sample_period)", StructLayouts.PerfEventAttr.SAMPLE_PERIOD);
         expected.put("offsetof(struct perf_event_attr, sample_type)", StructLayouts.PerfEventAttr.SAMPLE_TYPE);
         expected.put("offsetof(struct perf_event_attr, wakeup_events)", StructLayouts.PerfEventAttr.WAKEUP_EVENTS);
+        expected.put("offsetof(struct perf_event_attr, sample_freq)", StructLayouts.PerfEventAttr.SAMPLE_FREQ);
+        // the bit fields have no offsetof: set one and see which u64 word and bit it lands in
+        expected.put("offsetof(struct perf_event_attr, read_format) + 8", StructLayouts.PerfEventAttr.FLAGS);
+        expected.put("({ struct perf_event_attr a = {0}; a.freq = 1; *(unsigned long long *) ((char *) &a + "
+                + StructLayouts.PerfEventAttr.FLAGS + ") == " + StructLayouts.PerfEventAttr.FLAG_FREQ + "ULL; })", 1);
         expected.put("offsetof(struct perf_event_mmap_page, data_head)", StructLayouts.PerfEventMmapPage.DATA_HEAD);
         expected.put("offsetof(struct perf_event_mmap_page, data_tail)", StructLayouts.PerfEventMmapPage.DATA_TAIL);
         expected.put("offsetof(union bpf_attr, prog_type)", StructLayouts.ProgLoadAttr.PROG_TYPE);

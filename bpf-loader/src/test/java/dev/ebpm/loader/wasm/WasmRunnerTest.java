@@ -25,13 +25,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import dev.ebpm.loader.build.BuildOptions;
+import dev.ebpm.loader.build.BuildSources;
+import dev.ebpm.loader.build.WasmAppBuilder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Runs WebAssembly guests against the real kernel: examples/sigsnoop-wasm (built by its
- * build.sh, so the example's build is part of the test) and a test guest (guest.c) whose modes
+ * Runs WebAssembly guests against the real kernel: examples/sigsnoop-wasm (built as ebpm build
+ * --wasm builds it, so the example's build is part of the test) and a test guest (guest.c) whose modes
  * break the host ABI one way each. After every run, no program of ours may stay loaded.
  */
 class WasmRunnerTest {
@@ -46,15 +49,14 @@ class WasmRunnerTest {
         Tools.assumeKernelBtf();
         Tools.assumeTool("clang");
         Tools.assumeTool("bpftool");
-        Tools.assumeTool("xxd");
         Assumptions.assumeTrue(Files.exists(WASI_STDIO), "wasi-libc not installed (" + WASI_STDIO + ")");
         Path example = Tools.repoRoot().resolve("examples/sigsnoop-wasm");
         out = Path.of("target/wasm-test").toAbsolutePath();
         Files.createDirectories(out);
-        exec(List.of("bash", example.resolve("build.sh").toString()), Map.of("OUT", out.toString()));
-        app = Files.readAllBytes(out.resolve("app.wasm"));
+        app = Files.readAllBytes(new WasmAppBuilder().build(BuildSources.of(example, java.util.Optional.empty()),
+                BuildOptions.defaults().withOutputDir(out)).app());
         Path guestSource = Path.of("src/test/resources/wasm/guest.c").toAbsolutePath();
-        exec(List.of("clang", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-I" + example, "-I" + out,
+        exec(List.of("clang", "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-I" + out,
                 "-Wl,--export-table", "-o", out.resolve("guest.wasm").toString(), guestSource.toString()), Map.of());
         guest = Files.readAllBytes(out.resolve("guest.wasm"));
     }
@@ -69,21 +71,9 @@ class WasmRunnerTest {
 
     @AfterEach
     void nothingStaysLoaded() throws Exception {
-        // the guest runs in this JVM: whatever it leaked is a program or link fd still open here (other processes,
-        // such as another test run on this machine, may load programs of the same names meanwhile)
-        java.util.List<String> held = new java.util.ArrayList<>();
-        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fdinfo"))) {
-            for (java.nio.file.Path fd : (Iterable<java.nio.file.Path>) fds::iterator) {
-                try {
-                    for (String line : java.nio.file.Files.readAllLines(fd)) {
-                        if (line.startsWith("prog_id:")) held.add("fd " + fd.getFileName() + " holds program " + line.substring(8).strip());
-                    }
-                } catch (java.io.IOException closedMeanwhile) {
-                    // the fd closed while we listed them
-                }
-            }
-        }
-        assertTrue(held.isEmpty(), "the guest left BPF programs or links open: " + held);
+        // another test run on this machine may run the same guest: its programs are held by its process, not ours
+        List<String> left = dev.ebpm.loader.testsupport.LoadedPrograms.leftBy(java.util.Set.of("wsig_enter", "wsig_exit"));
+        assertTrue(left.isEmpty(), "a program of the guest stayed loaded: " + left);
     }
 
     /** A guest running on its own thread, with its output captured. */

@@ -10,9 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ebpm init NAME [--wasm]}: a new package directory with a CO-RE program, manifest and README. */
+/** {@code ebpm init NAME [--wasm]}: a new package directory with a CO-RE program, its event header, manifest, README and CI. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = "Create a package directory NAME with NAME.bpf.c, ebpm.json and README.md.")
+        description = {"Create a package directory NAME: NAME.bpf.c, NAME.h (the event it sends, as ecc expects it), ebpm.json, README.md",
+            "and .github/workflows/ebpm.yml (a CI workflow that builds, tests, and on a v* tag publishes the package)."})
 public final class InitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -20,7 +21,7 @@ public final class InitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Package name: lower case letters, digits, '-' and '_'")
     String name;
 
-    @Option(names = "--wasm", description = "Scaffold a WASM app: a .bpf.c plus app.c against the wasm-bpf ABI, built by build.sh into app.wasm")
+    @Option(names = "--wasm", description = "Scaffold a WASM app: a .bpf.c plus app.c against the wasm-bpf ABI, built by `ebpm build --wasm` into app.wasm")
     boolean wasm;
 
     @Option(names = {"-C", "--directory"}, paramLabel = "PARENT", description = "Create NAME under PARENT (default: .)")
@@ -33,7 +34,8 @@ public final class InitCommand implements Callable<Integer> {
         try {
             if (wasm) {
                 Path dir = ProjectScaffold.createWasm(parent, name);
-                out.println("created " + dir + " (build it with: " + dir.resolve("build.sh") + "; run it with: sudo ebpm run " + dir + ")");
+                out.println("created " + dir + " (build it with: ebpm build --wasm " + dir + "; run it with: sudo ebpm run "
+                        + dir.resolve("app.wasm") + ")");
                 return 0;
             }
             Path dir = ProjectScaffold.create(parent, name);

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -77,8 +78,12 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--uprobe-binary", paramLabel = "PATH", description = "binary to attach uprobes to, overriding the package's")
     String uprobeBinary;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "stop after this many seconds")
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "stop after this many seconds (eBPF packages and WASM apps)")
     Double durationSeconds;
+
+    @Option(names = "--sample-freq", paramLabel = "HZ",
+            description = "samples per second on each CPU for perf_event programs (default: the package's, else 1 as ecli)")
+    Long sampleFreq;
 
     @Option(names = {"-h", "--help"}, description = "show this help, or with PKG the package's options")
     boolean help;
@@ -167,10 +172,12 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             System.out.print(Terminal.escape(args.usage(doc == null ? null : doc.brief != null ? doc.brief : doc.description)));
             return null;
         }
+        if (sampleFreq != null && sampleFreq <= 0) throw new UserError("--sample-freq expects samples per second (e.g. 49), got " + sampleFreq);
         Map<String, String> variables = args.parse(rest);
         RunOptions options = new RunOptions(variables, json || detach ? EventFormatter.Mode.JSON : EventFormatter.Mode.TABLE,
                 btfFile(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary), duration(), verbose,
-                tracePipe == null ? RunOptions.Printk.AUTO : tracePipe ? RunOptions.Printk.SHOW : RunOptions.Printk.HIDE);
+                tracePipe == null ? RunOptions.Printk.AUTO : tracePipe ? RunOptions.Printk.SHOW : RunOptions.Printk.HIDE,
+                sampleFreq == null ? OptionalLong.empty() : OptionalLong.of(sampleFreq));
         return new Prepared(located, options, List.of());
     }
 
@@ -187,7 +194,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         return new RunSpec(pkg.name(), pkg.version() == null ? "-" : pkg.version(), pkg.isWasm() ? "wasm" : "bpf", ebpmWords(), programArgs,
                 p.options() == null ? Map.of() : p.options().variables(), btfFile().map(f -> f.toAbsolutePath().toString()).orElse(null),
                 ifname, uprobeBinary, durationSeconds == null ? null : (long) (durationSeconds * 1000), verbose, wasmInterpreter,
-                restart == null ? RestartPolicy.NO.id() : restart, p.options() == null ? null : p.options().printk().name());
+                restart == null ? RestartPolicy.NO.id() : restart, p.options() == null ? null : p.options().printk().name(), sampleFreq);
     }
 
     /** ebpm's own options as a detached run records them ({@code ps --json} args), before the package copy's path. */
@@ -203,6 +210,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         if (restart != null) w.addAll(List.of("--restart", restart));
         if (tracePipe != null) w.add(tracePipe ? "--trace-pipe" : "--no-trace-pipe");
         w.addAll(metrics.words());
+        if (sampleFreq != null) w.addAll(List.of("--sample-freq", Long.toString(sampleFreq)));
         return w;
     }
 
@@ -215,7 +223,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     }
 
     private WasmOptions wasmOptions() {
-        return WasmOptions.defaults().withCompiled(!wasmInterpreter).withBtf(btfFile()).withVerbose(verbose);
+        return WasmOptions.defaults().withCompiled(!wasmInterpreter).withBtf(btfFile()).withVerbose(verbose)
+                .withDuration(Optional.ofNullable(duration()));
     }
 
     /**
@@ -242,7 +251,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 case "--verbose" -> verbose = true;
                 case "--trace-pipe" -> tracePipe = true;
                 case "--no-trace-pipe" -> tracePipe = false;
-                case "--btf", "--ifname", "--uprobe-binary", "--duration" -> {
+                case "--btf", "--ifname", "--uprobe-binary", "--duration", "--sample-freq" -> {
                     String v = inline;
                     if (v == null) {
                         if (i + 1 >= words.size()) throw new UserError("option " + name + " needs a value");
@@ -252,6 +261,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                         case "--btf" -> btf = Path.of(v);
                         case "--ifname" -> ifname = v;
                         case "--uprobe-binary" -> uprobeBinary = v;
+                        case "--sample-freq" -> sampleFreq = parseFrequency(v);
                         default -> durationSeconds = parseSeconds(v);
                     }
                 }
@@ -270,6 +280,16 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             }
         }
         return rest;
+    }
+
+    private static long parseFrequency(String v) {
+        try {
+            long f = Long.parseLong(v);
+            if (f <= 0) throw new NumberFormatException();
+            return f;
+        } catch (NumberFormatException e) {
+            throw new UserError("--sample-freq expects samples per second (e.g. 49), got '" + v + "'");
+        }
     }
 
     private static double parseSeconds(String v) {

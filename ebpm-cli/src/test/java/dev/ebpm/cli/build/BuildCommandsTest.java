@@ -69,6 +69,28 @@ class BuildCommandsTest {
         assertTrue(r.err().contains("undeclared identifier 'nope'"), r.err());
     }
 
+    @Test
+    void eccsArgumentsSourceHeaderAndCflags(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(onPath("clang") && onPath("bpftool"), "clang and bpftool needed");
+        Path src = dev.ebpm.cli.CliProcess.repoRoot().resolve("examples/sigsnoop");
+        Files.copy(src.resolve("sigsnoop.bpf.c"), tmp.resolve("sigsnoop.bpf.c"));
+        Files.copy(src.resolve("sigsnoop.h"), tmp.resolve("events.h"));
+        Files.writeString(tmp.resolve("sigsnoop.bpf.c"), Files.readString(tmp.resolve("sigsnoop.bpf.c")).replace("\"sigsnoop.h\"", "\"events.h\"")
+                + "#ifdef EBPM_TEST_A\nconst volatile int a_flag = EBPM_TEST_A + EBPM_TEST_B;\n#endif\n");
+        Run build = run(new BuildCommand(), tmp.resolve("sigsnoop.bpf.c").toString(), tmp.resolve("events.h").toString(),
+                "-o", tmp.resolve("out").toString(), "-a", "-DEBPM_TEST_A=1 -DEBPM_TEST_B=2");
+        assertEquals(0, build.exit(), build.err());
+        JsonNode pkg = new ObjectMapper().readTree(tmp.resolve("out/package.json").toFile());
+        assertEquals("event", pkg.at("/meta/export_types/0/name").asText());
+        JsonNode vars = pkg.at("/meta/bpf_skel/data_sections/0/variables");
+        assertEquals("a_flag", vars.get(3).get("name").asText(), vars.toString());
+        assertEquals(3, vars.get(3).get("value").asInt(), "both -D flags of one -a value reached clang");
+
+        Run both = run(new BuildCommand(), "--header-only", tmp.resolve("events.h").toString(), tmp.resolve("events.h").toString());
+        assertEquals(1, both.exit());
+        assertEquals("ebpm: error: --header-only takes one header and builds no programs: drop " + tmp.resolve("events.h") + "\n", both.err());
+    }
+
     private static boolean onPath(String tool) {
         for (String d : (System.getenv("PATH") + ":/usr/sbin:/sbin").split(":")) {
             if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {

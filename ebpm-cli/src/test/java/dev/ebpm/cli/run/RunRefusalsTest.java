@@ -167,7 +167,7 @@ class RunRefusalsTest {
     }
 
     /** Runs ebpm in a private mount namespace after {@code setup} (shell) changed what is mounted there. */
-    private static CliProcess.Result inMountNamespace(String setup, String... args) throws Exception {
+    static CliProcess.Result inMountNamespace(String setup, String... args) throws Exception {
         StringBuilder cmd = new StringBuilder(setup).append(" && exec '").append(Path.of(System.getProperty("java.home"), "bin", "java"))
                 .append("' -cp '").append(System.getProperty("java.class.path")).append("'");
         for (String p : CliProcess.properties()) cmd.append(" '").append(p).append("'");

@@ -3,9 +3,10 @@ package dev.ebpm.core.examples;
 import dev.ebpm.core.session.Directories;
 import dev.ebpm.core.session.Reporter;
 import dev.ebpm.core.session.Session;
-import dev.ebpm.loader.build.BuildException;
 import dev.ebpm.loader.build.BuildOptions;
+import dev.ebpm.loader.build.BuildSources;
 import dev.ebpm.loader.build.PackageBuilder;
+import dev.ebpm.loader.build.WasmAppBuilder;
 import dev.ebpm.pkg.AtomicFiles;
 import dev.ebpm.pkg.Digests;
 import dev.ebpm.pkg.InvalidPackageException;
@@ -22,12 +23,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
  * Builds package directories from source on use: the embedded examples ({@code examples/NAME/NAME.bpf.c}, or a WASM
- * example's {@code app.c} with its {@code build.sh}) and any directory given to run, install, pack or publish. It never
+ * example's C program beside its {@code .bpf.c}, built as {@code ebpm build --wasm} builds it) and any directory given
+ * to run, install, pack or publish. It never
  * writes into the directory: a build goes to the user's cache, {@code <cache>/builds/NAME-<12 hex of the directory's
  * path>/}, and is reused while the sources it was made from (their names and bytes, {@value #STAMP}) are unchanged. A
  * build directory is locked while it is checked, built and signed, so two ebpm processes never build it at once.
@@ -162,7 +165,7 @@ public final class SourceBuilder {
         return dir.resolve(PackageBuilder.PACKAGE_FILE);
     }
 
-    /** True if the directory can be built from sources here: a .bpf.c, or app.c with build.sh (an app.wasm alone is not). */
+    /** True if the directory can be built from sources here: a .bpf.c, with or without a WASM app's C program (an app.wasm alone is not). */
     public static boolean hasSources(Path dir) {
         if (isWasmSource(dir)) return true;
         if (Files.isRegularFile(dir.resolve("app.wasm"))) return false;
@@ -170,7 +173,7 @@ public final class SourceBuilder {
     }
 
     private static boolean isWasmSource(Path dir) {
-        return Files.isRegularFile(dir.resolve("app.c")) && Files.isRegularFile(dir.resolve("build.sh"));
+        return WasmAppBuilder.isWasmApp(dir);
     }
 
     /** The files a build reads from the directory, sorted: what its stamp covers. */
@@ -182,8 +185,8 @@ public final class SourceBuilder {
             if (!wasm && !hasBpf) return List.of();
             return all.stream().filter(f -> {
                 String n = f.getFileName().toString();
-                return wasm ? n.endsWith(".c") || n.endsWith(".h") || n.equals("build.sh")
-                        : n.endsWith(PackageBuilder.SOURCE_SUFFIX) || n.endsWith(".h") || n.equals(PackageBuilder.CONFIG_FILE);
+                return (wasm ? n.endsWith(".c") : n.endsWith(PackageBuilder.SOURCE_SUFFIX))
+                        || n.endsWith(".h") || n.equals(PackageBuilder.CONFIG_FILE);
             }).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir, e);
@@ -244,23 +247,8 @@ public final class SourceBuilder {
     }
 
     private Path buildWasm(Path dir, Path out) {
-        Path wasm = out.resolve("app.wasm");
         reporter.note("building " + dir.getFileName() + " (WASM) from source...");
-        try {
-            // build.sh puts its intermediates and app.wasm in OUT
-            ProcessBuilder pb = new ProcessBuilder("bash", dir.resolve("build.sh").toString()).redirectErrorStream(true);
-            pb.environment().put("OUT", out.toString());
-            Process p = pb.start();
-            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0 || !Files.isRegularFile(wasm)) {
-                throw new BuildException("building " + dir.getFileName() + "/app.wasm failed", log, null);
-            }
-            return wasm;
-        } catch (IOException e) {
-            throw new BuildException("cannot build " + wasm + ": " + e.getMessage(), "", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BuildException("interrupted while building " + wasm, "", e);
-        }
+        // the object, package.json, NAME.skel.h and app.wasm all go to OUT
+        return new WasmAppBuilder().build(BuildSources.of(dir, Optional.empty()), BuildOptions.defaults().withOutputDir(out)).app();
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What a detached run runs, apart from the package bytes: the CLI parses the command line into this, the daemon
@@ -26,6 +27,7 @@ import java.util.Optional;
  * @param restart       a {@link RestartPolicy} id
  * @param printk        whether bpf_printk lines go to the log: a {@link RunOptions.Printk} name; null (a run.json older
  *                      than the field) is AUTO
+ * @param sampleFrequency samples per second for perf_event programs, overriding the package's; null keeps it
  */
 public record RunSpec(
         String packageName,
@@ -41,7 +43,8 @@ public record RunSpec(
         boolean verbose,
         boolean wasmInterpreter,
         String restart,
-        String printk) {
+        String printk,
+        Long sampleFrequency) {
 
     public RunSpec {
         ebpmWords = List.copyOf(ebpmWords);
@@ -63,12 +66,14 @@ public record RunSpec(
     public RunOptions runOptions() {
         return new RunOptions(variables, EventFormatter.Mode.JSON, btfPath(), Optional.ofNullable(ifname), Optional.ofNullable(uprobeBinary),
                 durationMillis == null ? null : Duration.ofMillis(durationMillis), verbose,
-                printk == null ? RunOptions.Printk.AUTO : RunOptions.Printk.valueOf(printk));
+                printk == null ? RunOptions.Printk.AUTO : RunOptions.Printk.valueOf(printk),
+                sampleFrequency == null ? OptionalLong.empty() : OptionalLong.of(sampleFrequency));
     }
 
     /** How to run the WASM guest (its output streams are the host's to set). */
     public WasmOptions wasmOptions() {
-        return WasmOptions.defaults().withCompiled(!wasmInterpreter).withBtf(btfPath()).withVerbose(verbose);
+        return WasmOptions.defaults().withCompiled(!wasmInterpreter).withBtf(btfPath()).withVerbose(verbose)
+                .withDuration(Optional.ofNullable(durationMillis).map(Duration::ofMillis));
     }
 
     /** The words {@code ps --json} shows as {@code args}: ebpm's options, the package copy's path, the package's words. */

@@ -98,7 +98,7 @@ public final class Exporter implements AutoCloseable {
         labels.put("run", Integer.toString(id));
         RunMetrics metrics = new RunMetrics(pkg.name(), labels, p.counters(), java.util.List.of(), maxSeries, log);
         RunOptions options = new RunOptions(Map.of(), EventFormatter.Mode.JSON, Optional.empty(), Optional.empty(), Optional.empty(), null, false,
-                RunOptions.Printk.HIDE);
+                RunOptions.Printk.HIDE, java.util.OptionalLong.empty());
         SkeletonRunner runner = SkeletonRunner.start(pkg.bpf(), pkg.name(), options, log);
         try {
             runner.observe(metrics); // checks the counters' fields against the package's event
