@@ -46,9 +46,7 @@ class MalformedInputTest {
 
     @BeforeAll
     static void buildSigsnoop() throws Exception {
-        CliProcess.Result r = CliProcess.run("run", "sigsnoop", "--help"); // builds it if needed
-        assertEquals(0, r.exitCode(), r.stderr());
-        sigsnoop = Files.readAllBytes(CliProcess.repoRoot().resolve("examples/sigsnoop/package.json"));
+        sigsnoop = Files.readAllBytes(Examples.built("sigsnoop").resolve("package.json"));
     }
 
     /** The one error line of a refused command, after checking the format every refusal shares. */
