@@ -41,6 +41,7 @@ final class PlaygroundRun {
     private volatile SkeletonRunner runner;
     private volatile String stopReason;
     private volatile boolean followed;
+    private volatile String outcome;
 
     private PlaygroundRun(String name) {
         this.name = name;
@@ -69,7 +70,7 @@ final class PlaygroundRun {
     }
 
     private void body(RunnablePackage pkg) {
-        String end;
+        String end = "failed";
         RunMessages.Lines events = RunMessages.lines(messages::line);
         try (PrintStream notes = new PrintStream(RunMessages.lines(messages::note), true, StandardCharsets.UTF_8)) {
             long lost = ForegroundRun.bpf(pkg, OPTIONS, events, notes, attached::complete, new RunObserver() {
@@ -85,9 +86,15 @@ final class PlaygroundRun {
             attached.completeExceptionally(e); // a no-op once attached
             end = "failed: " + e.getMessage();
         } finally {
+            outcome = end;
             ended.countDown();
+            messages.end(end);
         }
-        messages.end(end);
+    }
+
+    /** How the run ended ("stopped: the page closed", "failed: ..."), once it has; null before. */
+    String outcome() {
+        return isOver() ? outcome : null;
     }
 
     /** Asks the run to end (the first reason given is the one reported); returns at once. */

@@ -155,6 +155,7 @@ class PlaygroundBrowserTest {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#save-result.ok")));
         Path dir = saved.resolve("killsnoop");
         assertEquals("saved " + dir + " (build it with: ebpm build " + dir + ")", browser.findElement(By.id("save-result")).getText());
+        chromium.screenshot("playground-saved", true);
         assertEquals(KillProgram.SOURCE.replace("#include \"hello.h\"", "#include \"killsnoop.h\""), Files.readString(dir.resolve("killsnoop.bpf.c")));
         assertEquals(KillProgram.HEADER, Files.readString(dir.resolve("killsnoop.h")));
         assertTrue(Files.readString(dir.resolve("ebpm.json")).contains("\"name\" : \"killsnoop\""), Files.readString(dir.resolve("ebpm.json")));
@@ -177,13 +178,12 @@ class PlaygroundBrowserTest {
         wait.until(d -> status().startsWith("running hello"));
         Set<Integer> second = ourPrograms();
         assertFalse(second.isEmpty());
-        chromium.screenshot("playground-running", false);
         browser.get("about:blank");
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (playground.running() && System.nanoTime() < deadline) Thread.sleep(100);
         assertFalse(playground.running(), "the run outlived its page");
         assertEquals(Set.of(), stillLoaded(second), "programs of the run still loaded after the page closed");
-        assertEquals("stopped: the page closed", playground.lastRun().orElseThrow().messages.next(0).data());
+        assertEquals("stopped: the page closed", playground.lastRun().orElseThrow().outcome());
     }
 
     @Test

@@ -17,13 +17,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code ebpm playground}: serves the playground on loopback until Ctrl-C. */
 @Command(name = "playground", mixinStandardHelpOptions = true,
-        description = {"Serve a page on this machine (loopback only) to write, build and run an eBPF program in the browser:",
-            "an editor pre-filled from `ebpm init`'s template or an installed package's source, Build (clang's errors marked on",
-            "their lines), Run (events live as a table, histograms as bars, bpf_printk lines), Stop, and Save as package.",
-            "The address it prints carries a random token; a request without it is refused. One run at a time; a run is",
-            "detached when its page closes, after --idle-timeout without use, and on Ctrl-C. Running needs root."},
+        description = {"Serve a page on this machine (loopback only) to write, build and run an eBPF program in the browser: an editor "
+                + "pre-filled from `ebpm init`'s template, an installed package's or an example's source; Build (clang's errors marked "
+                + "on their lines); Run (events live as a table, histograms as bars, bpf_printk lines); Stop; Save as package.",
+            "",
+            "The address it prints carries a random token: a request without it is refused. One run at a time; a run is detached "
+                + "when its page closes, after --idle-timeout without use, and on Ctrl-C. Building works as any user; running needs root."},
         footer = {"", "Examples:",
-            "  sudo ebpm playground                  # prints http://127.0.0.1:PORT/?token=...",
+            "  sudo ebpm playground                 # prints http://127.0.0.1:PORT/?token=...",
             "  sudo ebpm playground --port 8080 --dir ~/bpf"})
 public final class PlaygroundCommand implements Callable<Integer> {
     @Spec
