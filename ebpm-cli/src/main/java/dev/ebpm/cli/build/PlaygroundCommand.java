@@ -43,15 +43,16 @@ public final class PlaygroundCommand implements Callable<Integer> {
     Path dir = Path.of("");
 
     @Option(names = "--idle-timeout", paramLabel = "MINUTES", description = "Stop a run after this many minutes without a click on its page (default: 30)")
-    long idleMinutes = Playground.Options.DEFAULT_IDLE_TIMEOUT.toMinutes();
+    Long idleMinutes; // null: the playground's default (picocli builds this class for every --help: nothing of the playground loads here)
 
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (port < 0 || port > 65535) return fail(err, "--port " + port + ": expected 0 to 65535");
-        if (idleMinutes < 1) return fail(err, "--idle-timeout " + idleMinutes + ": expected at least 1 minute");
-        Playground.Options options = Playground.Options.defaults(dir).withBind(bind).withPort(port).withIdleTimeout(Duration.ofMinutes(idleMinutes));
+        if (idleMinutes != null && idleMinutes < 1) return fail(err, "--idle-timeout " + idleMinutes + ": expected at least 1 minute");
+        Playground.Options options = Playground.Options.defaults(dir).withBind(bind).withPort(port);
+        if (idleMinutes != null) options = options.withIdleTimeout(Duration.ofMinutes(idleMinutes));
         try (Session session = store.session(); Playground playground = Playground.start(session, options)) {
             out.println("ebpm playground: " + playground.url());
             out.println("saving packages to " + playground.saveDir() + (Playground.canRun() ? "" : "; Build works, Run needs root (sudo ebpm playground)"));
