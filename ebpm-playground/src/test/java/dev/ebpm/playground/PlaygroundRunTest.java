@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run over the playground's HTTP API, as the page's script drives it: one at a time, and stopped when its page idles. */
+/** A run over the playground's HTTP API, as the page's script drives it: one at a time, stopped when its page idles or never comes. */
 class PlaygroundRunTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -75,6 +75,22 @@ class PlaygroundRunTest {
             assertTrue(again.get("ok").asBoolean(), again.toString());
             JsonNode stopped = JSON.readTree(post(p.base().resolve("/api/stop"), cookie, "{}", 200));
             assertEquals("stopping hello", stopped.get("message").asText());
+        }
+    }
+
+    @Test
+    void aRunNoPageFollowsIsStopped(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(KernelSupport.hasBpfPrivileges(), "running programs needs root");
+        try (Session session = Session.open(Settings.defaults(tmp.resolve("store")).offline(true));
+             Playground p = Playground.start(session, Playground.Options.defaults(tmp))) {
+            String cookie = "ebpm_playground=" + p.url().getQuery().substring("token=".length());
+            // started as a script would start it, without the page that reads its events
+            post(p.base().resolve("/api/run"), cookie, JSON.writeValueAsString(PlaygroundAccessTest.posted(KillProgram.files())), 200);
+            assertTrue(p.running());
+            long deadline = System.nanoTime() + Playground.UNFOLLOWED_TIMEOUT.plusSeconds(10).toNanos();
+            while (p.running() && System.nanoTime() < deadline) Thread.sleep(200);
+            assertFalse(p.running(), "a run nobody follows outlived " + Playground.UNFOLLOWED_TIMEOUT);
+            assertEquals("stopped: no page followed the run for 10 s", p.lastRun().orElseThrow().outcome());
         }
     }
 
