@@ -329,7 +329,7 @@ class DaemonTest {
         assertEquals("no run with id 0123456789ab (see ebpm ps -a)", missing.json().get("error").asText());
         assertEquals(404, client.get("/v1/nothing", t).status());
         // a start request is checked before anything is written: no path out of the run's directory, no stray bytes
-        var spec = new dev.ebpm.core.runs.RunSpec("evil", "-", "wasm", List.of(), List.of(), Map.of(), null, null, null, null, false, false, "no", null);
+        var spec = new dev.ebpm.core.runs.RunSpec("evil", "-", "wasm", List.of(), List.of(), Map.of(), null, null, null, null, false, false, "no", null, null);
         var escape = client.post("/v1/runs", Map.of("spec", spec, "files", Map.of("../evil.wasm", new byte[] {0, 'a', 's', 'm'})), t);
         assertEquals(422, escape.status());
         assertEquals("a run's package file may not be called '../evil.wasm'", escape.json().get("error").asText());

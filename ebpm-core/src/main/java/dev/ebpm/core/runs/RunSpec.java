@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param restart       a {@link RestartPolicy} id
  * @param printk        whether bpf_printk lines go to the log: a {@link RunOptions.Printk} name; null (a run.json older
  *                      than the field) is AUTO
+ * @param metrics       the metrics to serve while the run runs, checked by the CLI; null (also a run.json older than
+ *                      the field) serves none
  */
 public record RunSpec(
         String packageName,
@@ -41,7 +43,8 @@ public record RunSpec(
         boolean verbose,
         boolean wasmInterpreter,
         String restart,
-        String printk) {
+        String printk,
+        MetricsRequest metrics) {
 
     public RunSpec {
         ebpmWords = List.copyOf(ebpmWords);
