@@ -10,10 +10,11 @@ set -u
 jar=$1 repo=$2 out=$3
 java=$(readlink -f "$(command -v "${EBPM_JAVA:-java}")") || exit 0
 rm -rf "$out" && mkdir -p "$out" || exit 0
-store=$(mktemp -d)
-trap 'rm -rf "$store"' EXIT
+scratch=$(mktemp -d) store=$scratch/store
+trap 'rm -rf "$scratch"' EXIT
 sqlite="$(dirname "$jar")/native/org/sqlite/native/Linux/$HOSTTYPE"
-props=(-Debpm.examples="$repo/examples" -Debpm.repo="$repo" -Debpm.trust.builtin="$repo/build/trust/builtin-keys"
+# the training's examples key and builds go to the scratch directory too, never to the machine's /etc/ebpm or caches
+props=(-Debpm.examples="$repo/examples" -Debpm.repo="$repo" -Debpm.config.dir="$scratch/config" -Debpm.cache.dir="$scratch/cache"
        -Dorg.sqlite.lib.path="$sqlite" -Dorg.sqlite.lib.name=libsqlitejdbc.so)
 # newer JDKs warn on stderr when a library loads native code (sqlite-jdbc, jffi) or uses sun.misc.Unsafe (jffi, the
 # ring buffer reader): allowed here once, rather than printed on every command

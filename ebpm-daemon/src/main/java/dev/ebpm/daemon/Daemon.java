@@ -6,6 +6,8 @@ import dev.ebpm.core.runs.Reconciler;
 import dev.ebpm.core.runs.host.RunHost;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.loader.KernelSupport;
+import dev.ebpm.metrics.MeteredRun;
+import dev.ebpm.metrics.MetricsOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -71,7 +74,9 @@ public final class Daemon {
 
     private static int serveLocked(Session session, Options options, PrintStream log, DaemonPaths paths) throws IOException, InterruptedException {
         Files.deleteIfExists(paths.socket()); // a socket a killed daemon left; we hold the lock
-        RunHost host = new RunHost(session);
+        // a run's metrics are served from this process, each run on its own port, while the run lasts
+        RunHost host = new RunHost(session, (id, spec, pkg, notes) ->
+                MeteredRun.open(MetricsOptions.of(spec.metrics()), pkg, Optional.of(id), options.version(), notes));
         for (String note : host.recover()) log.println("ebpm daemon: " + note);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);

@@ -159,6 +159,7 @@ final class DaemonApi extends Handler.Abstract {
         m.put("state", "running");
         m.put("attach_points", s.attachPoints());
         m.put("pinned", s.pinned());
+        m.put("metrics", s.metrics().map(DaemonApi::hostPort).orElse(null));
         return m;
     }
 
@@ -208,6 +209,12 @@ final class DaemonApi extends Handler.Abstract {
             callback.failed(e);
         }
         return true;
+    }
+
+    /** {@code 127.0.0.1:9464}, {@code [::1]:9464}: where a run's /metrics is. */
+    private static String hostPort(java.net.InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     private static String param(Request request, String name) {

@@ -1,8 +1,8 @@
 package dev.ebpm.metrics;
 
 import dev.ebpm.core.run.RunnablePackage;
+import dev.ebpm.core.runs.host.RunMetering;
 import dev.ebpm.loader.run.RunObserver;
-import dev.ebpm.metrics.config.ConfigReader;
 import dev.ebpm.metrics.config.ExporterConfig;
 import dev.ebpm.metrics.config.MetricsConfigException;
 import java.io.PrintStream;
@@ -13,10 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The metrics of one {@code ebpm run} (foreground, or a detached runner): the counters its eunomia-exporter config
- * gives the package, a {@link MetricsHost} serving them, and the {@link RunObserver} to hand the run.
+ * The metrics of one {@code ebpm run} (foreground, or detached in the daemon, as its {@link RunMetering.Meter}): the
+ * counters its eunomia-exporter config gives the package, a {@link MetricsHost} serving them, and the
+ * {@link RunObserver} to hand the run.
  */
-public final class MeteredRun implements AutoCloseable {
+public final class MeteredRun implements RunMetering.Meter {
     private final MetricsHost host;
     private final RunMetrics metrics;
     private final Thread onExit;
@@ -37,7 +38,7 @@ public final class MeteredRun implements AutoCloseable {
     public static MeteredRun open(MetricsOptions options, RunnablePackage pkg, Optional<String> runId, String ebpmVersion, PrintStream notes) {
         List<ExporterConfig.Counter> counters = List.of();
         if (options.config().isPresent()) {
-            ExporterConfig config = ConfigReader.read(options.config().get());
+            ExporterConfig config = options.config().get();
             ExporterConfig.Program p = config.programFor(pkg.name()).orElseThrow(() -> new MetricsConfigException(config.origin()
                     + " has no program named " + pkg.name() + " (programs: "
                     + String.join(", ", config.programs().stream().map(ExporterConfig.Program::name).toList()) + ")"));
@@ -57,11 +58,13 @@ public final class MeteredRun implements AutoCloseable {
         return new MeteredRun(host, metrics);
     }
 
+    @Override
     public RunObserver observer() {
         return metrics;
     }
 
     /** Where /metrics is served, if it is. */
+    @Override
     public Optional<InetSocketAddress> address() {
         return host.address();
     }

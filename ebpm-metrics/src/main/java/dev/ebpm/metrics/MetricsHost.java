@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What serves the metrics of the runs of one process: a Prometheus registry over every attached {@link RunMetrics},
- * the HTTP endpoint and the OTLP push when asked for. A foreground run, a detached runner and the exporter each
+ * the HTTP endpoint and the OTLP push when asked for. A foreground run, each metered run in the daemon and the exporter each
  * have one; runs attach and detach as they start and stop. Closing pushes the final values and stops serving.
  */
 public final class MetricsHost implements AutoCloseable {

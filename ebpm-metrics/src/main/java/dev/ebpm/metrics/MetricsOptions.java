@@ -1,20 +1,22 @@
 package dev.ebpm.metrics;
 
+import dev.ebpm.core.runs.MetricsRequest;
+import dev.ebpm.metrics.config.ConfigReader;
+import dev.ebpm.metrics.config.ExporterConfig;
 import dev.ebpm.metrics.config.MetricsConfigException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What a user asked for: a Prometheus endpoint ({@code --metrics [ADDR:]PORT}), an eunomia-exporter config, maps to
- * show as gauges, the series cap, and an OTLP endpoint to push to.
+ * What a user asked for: a Prometheus endpoint ({@code --metrics [ADDR:]PORT}), an eunomia-exporter config (read), maps
+ * to show as gauges, the series cap, and an OTLP endpoint to push to.
  */
 public record MetricsOptions(
         Optional<InetSocketAddress> listen,
-        Optional<Path> config,
+        Optional<ExporterConfig> config,
         List<String> gaugeMaps,
         int maxSeries,
         Optional<URI> otlp,
@@ -25,6 +27,22 @@ public record MetricsOptions(
     public MetricsOptions {
         gaugeMaps = List.copyOf(gaugeMaps);
         if (maxSeries < 1) throw new MetricsConfigException("--metrics-max-series must be at least 1, got " + maxSeries);
+    }
+
+    /**
+     * The options a request names, each checked: the CLI reads its flags into a request and this, foreground or
+     * detached; the daemon reads a detached run's request (from its start, or from run.json) with this again.
+     *
+     * @throws MetricsConfigException one line naming the option, or the config's file and line
+     */
+    public static MetricsOptions of(MetricsRequest r) {
+        return new MetricsOptions(
+                Optional.ofNullable(r.listen()).map(l -> parseListen(l, "--metrics")),
+                Optional.ofNullable(r.config()).map(c -> ConfigReader.read(c.text(), c.origin(), null)),
+                r.maps(),
+                r.maxSeries() == null ? DEFAULT_MAX_SERIES : r.maxSeries(),
+                Optional.ofNullable(r.otlp()).map(MetricsOptions::parseOtlp),
+                r.otlpIntervalMillis() == null ? DEFAULT_OTLP_INTERVAL : Duration.ofMillis(r.otlpIntervalMillis()));
     }
 
     /** {@code PORT} (on 127.0.0.1), {@code ADDR:PORT} or {@code [IPv6]:PORT}; port 0 picks a free one. */

@@ -93,11 +93,16 @@ public final class RunMetrics implements RunObserver {
             run = r;
             counters = cs;
             gauges = gs;
-            programs = r.object().programs().stream().filter(p -> p.fd() >= 0).toList();
-            try {
-                stats = BpfStats.enable();
-            } catch (BpfException e) {
-                notes.println("ebpm: no program run times: " + e.getMessage());
+            if (r.object() == null) {
+                // an adopted run holds its pinned links and maps, not its programs
+                notes.println("ebpm: no program run times for a run taken over from its pins (its programs are not loaded here)");
+            } else {
+                programs = r.object().programs().stream().filter(p -> p.fd() >= 0).toList();
+                try {
+                    stats = BpfStats.enable();
+                } catch (BpfException e) {
+                    notes.println("ebpm: no program run times: " + e.getMessage());
+                }
             }
         }
     }
@@ -259,8 +264,8 @@ public final class RunMetrics implements RunObserver {
         }
 
         static MapGauge of(SkeletonRunner r, String name) {
-            BpfMap map = r.object().map(name).orElseThrow(() -> new MetricsConfigException("--metrics-map " + name + ": " + r.name()
-                    + " has no such map (maps: " + String.join(", ", r.object().maps().stream().filter(m -> !m.isInternal()).map(BpfMap::name).toList()) + ")"));
+            BpfMap map = r.maps().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow(() -> new MetricsConfigException("--metrics-map " + name
+                    + ": " + r.name() + " has no such map (maps: " + String.join(", ", r.maps().stream().filter(m -> !m.isInternal()).map(BpfMap::name).toList()) + ")"));
             if (map.type() == BpfMap.TYPE_RINGBUF || map.type() == BpfMap.TYPE_PERF_EVENT_ARRAY) {
                 throw new MetricsConfigException("--metrics-map " + name + ": a ring or perf buffer streams events; it holds no values to read");
             }

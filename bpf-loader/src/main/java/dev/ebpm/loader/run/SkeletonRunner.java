@@ -206,6 +206,11 @@ public final class SkeletonRunner implements AutoCloseable {
         return object;
     }
 
+    /** The run's maps: the loaded object's, or an adopted run's pinned ones. Valid until {@link #close()}. */
+    public List<BpfMap> maps() {
+        return object != null ? object.maps() : pinnedMaps.stream().map(PinnedMap::map).toList();
+    }
+
     /** The object's BTF, which map key and value layouts come from. */
     public Optional<Btf> btf() {
         return btf;

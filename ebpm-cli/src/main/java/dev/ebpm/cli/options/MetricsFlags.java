@@ -61,7 +61,7 @@ public final class MetricsFlags {
         return true;
     }
 
-    /** The same options as words, for a detached runner to parse again (the config as an absolute path). */
+    /** The same options as words, as a detached run records them for {@code ps --json} (the config as an absolute path). */
     public List<String> words() {
         List<String> w = new ArrayList<>();
         if (listen != null) w.addAll(List.of("--metrics", listen));

@@ -5,6 +5,7 @@ import dev.ebpm.cli.options.MetricsFlags;
 import dev.ebpm.cli.output.UserError;
 import dev.ebpm.core.run.RunLocator;
 import dev.ebpm.core.run.RunnablePackage;
+import dev.ebpm.core.runs.MetricsRequest;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.loader.run.RunObserver;
 import dev.ebpm.metrics.ConfiguredPrograms;
@@ -14,10 +15,8 @@ import dev.ebpm.metrics.config.ConfigReader;
 import dev.ebpm.metrics.exporter.Exporter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -28,18 +27,27 @@ import java.util.function.Function;
 final class MetricsWiring {
     private MetricsWiring() {}
 
-    /** The module's options from the flags; {@code defaultListen} when --metrics is not given (the exporter's address). */
-    static MetricsOptions options(MetricsFlags f, Optional<InetSocketAddress> defaultListen) {
-        if (!f.requested() && defaultListen.isEmpty() && f.anyGiven()) {
+    /** The module's options from the flags: the addresses parsed, the config read (a mistake is one line naming the file and line). */
+    static MetricsOptions options(MetricsFlags f) {
+        return MetricsOptions.of(request(f));
+    }
+
+    /**
+     * What a detached run carries to the daemon in its RunSpec (the config as its text), checked here as
+     * {@link #options} checks it, so that a mistake ends the command before a daemon is asked (or started).
+     */
+    static MetricsRequest detachedRequest(MetricsFlags f) {
+        MetricsRequest r = request(f);
+        MetricsOptions.of(r);
+        return r;
+    }
+
+    private static MetricsRequest request(MetricsFlags f) {
+        if (!f.requested()) {
             throw new UserError("--metrics-config, --metrics-map and the other metrics options need --metrics [ADDR:]PORT or --otlp ENDPOINT");
         }
-        return new MetricsOptions(
-                f.listen != null ? Optional.of(MetricsOptions.parseListen(f.listen, "--metrics")) : defaultListen,
-                Optional.ofNullable(f.config),
-                f.maps,
-                f.maxSeries == null ? MetricsOptions.DEFAULT_MAX_SERIES : f.maxSeries,
-                Optional.ofNullable(f.otlp).map(MetricsOptions::parseOtlp),
-                f.otlpIntervalSeconds == null ? MetricsOptions.DEFAULT_OTLP_INTERVAL : Duration.ofMillis((long) (f.otlpIntervalSeconds * 1000)));
+        return new MetricsRequest(f.listen, f.config == null ? null : new MetricsRequest.Config(f.config.toString(), ConfigReader.text(f.config)),
+                f.maps, f.maxSeries, f.otlp, f.otlpIntervalSeconds == null ? null : (long) (f.otlpIntervalSeconds * 1000));
     }
 
     /** The package of a config's only program ({@code ebpm run --metrics-config FILE} with no PKG). */
@@ -47,25 +55,10 @@ final class MetricsWiring {
         return ConfiguredPrograms.locate(locator, ConfiguredPrograms.onlyProgram(config), true, allowUnsigned);
     }
 
-    /**
-     * Runs {@code body} with the run's metrics served (and pushed) around it, announced on standard error; a failure to
-     * start serving goes to {@code failed} first (a detached run records it).
-     */
-    static int metered(RunCommand.Prepared p, MetricsFlags flags, Optional<String> runId, Function<RunObserver, Integer> body) {
-        return metered(p, flags, runId, body, message -> {});
-    }
-
-    static int metered(RunCommand.Prepared p, MetricsFlags flags, Optional<String> runId, Function<RunObserver, Integer> body, Consumer<String> failed) {
-        MeteredRun m;
-        MetricsOptions options;
-        try {
-            options = options(flags, Optional.empty());
-            m = MeteredRun.open(options, p.pkg(), runId, Release.VERSION, System.err);
-        } catch (RuntimeException e) {
-            failed.accept(e.getMessage() == null ? e.toString() : e.getMessage().strip().replace("\n", " "));
-            throw e;
-        }
-        try (m) {
+    /** Runs {@code body} with the run's metrics served (and pushed) around it, announced on standard error. */
+    static int metered(RunCommand.Prepared p, MetricsFlags flags, Function<RunObserver, Integer> body) {
+        MetricsOptions options = options(flags);
+        try (MeteredRun m = MeteredRun.open(options, p.pkg(), Optional.empty(), Release.VERSION, System.err)) {
             m.address().ifPresent(a -> System.err.println("ebpm: metrics at http://" + hostPort(a) + "/metrics"));
             options.otlp().ifPresent(u -> System.err.println("ebpm: pushing metrics to " + u + " every " + options.otlpInterval().toMillis() / 1000.0 + " s"));
             return body.apply(m.observer());
@@ -74,7 +67,8 @@ final class MetricsWiring {
 
     /** {@code ebpm exporter}: serves until Ctrl-C, then stops every program. */
     static int serveExporter(Session session, Optional<Path> config, MetricsFlags flags, boolean allowUnsigned) throws InterruptedException {
-        MetricsOptions options = options(flags, Optional.of(Exporter.DEFAULT_LISTEN));
+        if (flags.listen == null) flags.listen = hostPort(Exporter.DEFAULT_LISTEN);
+        MetricsOptions options = options(flags);
         CountDownLatch stopped = new CountDownLatch(1);
         try (Exporter exporter = Exporter.start(session, config.map(ConfigReader::read), options, allowUnsigned, Release.VERSION, System.err)) {
             exporter.address().ifPresent(a -> System.err.println("ebpm: exporter at http://" + hostPort(a) + "/metrics; Ctrl-C to stop"));

@@ -131,11 +131,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         try (Session session = Session.open(registries.apply(store.settings(false, false, false)))) {
             Prepared p = prepare(session);
             if (p == null) return 0;
+            if (p.pkg().isWasm() && metrics.anyGiven()) throw new UserError("metrics options apply to eBPF packages; " + p.pkg().name() + " is a WASM package");
             if (detach) return startDetached(session, p);
-            if (p.pkg().isWasm()) {
-                if (metrics.anyGiven()) throw new UserError("metrics options apply to eBPF packages; " + p.pkg().name() + " is a WASM package");
-                return ForegroundRun.wasm(p.pkg(), p.guestArgs(), wasmOptions());
-            }
+            if (p.pkg().isWasm()) return ForegroundRun.wasm(p.pkg(), p.guestArgs(), wasmOptions());
             return metrics.anyGiven() ? runMetered(p) : runBpf(p, null);
         }
     }
@@ -151,7 +149,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
     /** The run with its metrics served (and pushed) until it ends. */
     private int runMetered(Prepared p) {
-        return MetricsWiring.metered(p, metrics, Optional.empty(), observer -> runBpf(p, observer));
+        return MetricsWiring.metered(p, metrics, observer -> runBpf(p, observer));
     }
 
     /**
@@ -181,20 +179,25 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         return new Prepared(located, options, List.of());
     }
 
+    /** Hands the run to the daemon; its metrics, if asked for, are the daemon's to serve while the run lasts. */
     private int startDetached(Session session, Prepared p) {
-        if (metrics.anyGiven()) throw new UserError("metrics of a detached run: not yet served by the daemon; run it in the foreground");
         DetachedRuns.Started started = new DetachedRuns(session).start(p.pkg(), spec(p), () -> DaemonCommand.command(session.storeRoot()));
+        started.metrics().ifPresent(at -> System.err.println("ebpm: run " + started.id() + "'s metrics at http://" + at + "/metrics"));
         System.out.println(started.id());
         return 0;
     }
 
-    /** What the daemon runs: the options parsed here, the words as typed (for ps), the restart policy. JSON lines. */
+    /**
+     * What the daemon runs: the options parsed here, the words as typed (for ps), the restart policy, the metrics
+     * (checked here, the config as its text). JSON lines.
+     */
     private RunSpec spec(Prepared p) {
         RunnablePackage pkg = p.pkg();
         return new RunSpec(pkg.name(), pkg.version() == null ? "-" : pkg.version(), pkg.isWasm() ? "wasm" : "bpf", ebpmWords(), programArgs,
                 p.options() == null ? Map.of() : p.options().variables(), btfFile().map(f -> f.toAbsolutePath().toString()).orElse(null),
                 ifname, uprobeBinary, durationSeconds == null ? null : (long) (durationSeconds * 1000), verbose, wasmInterpreter,
-                restart == null ? RestartPolicy.NO.id() : restart, p.options() == null ? null : p.options().printk().name(), sampleFreq);
+                restart == null ? RestartPolicy.NO.id() : restart, p.options() == null ? null : p.options().printk().name(), sampleFreq,
+                metrics.anyGiven() ? MetricsWiring.detachedRequest(metrics) : null);
     }
 
     /** ebpm's own options as a detached run records them ({@code ps --json} args), before the package copy's path. */

@@ -269,8 +269,9 @@ class DaemonTest {
                 .redirectErrorStream(true).start();
         String ccOut = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, cc.waitFor(), ccOut);
-        Path object = CliProcess.repoRoot().resolve("examples/sigsnoop/.output/sigsnoop.bpf.o");
-        assertTrue(Files.isRegularFile(object), "run -d sigsnoop built the example's object");
+        // builds are reproducible: ebpm build examples/sigsnoop -o DIR makes the object run -d sigsnoop loaded
+        Path object = dev.ebpm.cli.Examples.built("sigsnoop").resolve("sigsnoop.bpf.o");
+        assertTrue(Files.isRegularFile(object), "ebpm build made the example's object");
         Process c = new ProcessBuilder(loader.toString(), object.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         started.add(c);
         String attached = new java.io.BufferedReader(new java.io.InputStreamReader(c.getErrorStream())).readLine();
@@ -329,7 +330,7 @@ class DaemonTest {
         assertEquals("no run with id 0123456789ab (see ebpm ps -a)", missing.json().get("error").asText());
         assertEquals(404, client.get("/v1/nothing", t).status());
         // a start request is checked before anything is written: no path out of the run's directory, no stray bytes
-        var spec = new dev.ebpm.core.runs.RunSpec("evil", "-", "wasm", List.of(), List.of(), Map.of(), null, null, null, null, false, false, "no", null, null);
+        var spec = new dev.ebpm.core.runs.RunSpec("evil", "-", "wasm", List.of(), List.of(), Map.of(), null, null, null, null, false, false, "no", null, null, null);
         var escape = client.post("/v1/runs", Map.of("spec", spec, "files", Map.of("../evil.wasm", new byte[] {0, 'a', 's', 'm'})), t);
         assertEquals(422, escape.status());
         assertEquals("a run's package file may not be called '../evil.wasm'", escape.json().get("error").asText());

@@ -42,8 +42,11 @@ public final class DetachedRuns {
         this.session = session;
     }
 
-    /** What {@link #start} did: the run id, and whether the daemon pinned its programs (they outlive the daemon). */
-    public record Started(String id, boolean pinned) {}
+    /**
+     * What {@link #start} did: the run id, whether the daemon pinned its programs (they outlive the daemon), and where
+     * the daemon serves the run's metrics ({@code HOST:PORT}), if it does.
+     */
+    public record Started(String id, boolean pinned, Optional<String> metrics) {}
 
     /**
      * Has the store's daemon run {@code pkg} (the package as it was located and verified), starting a daemon with
@@ -55,7 +58,8 @@ public final class DetachedRuns {
         RestartPolicy.of(spec.restart());
         DaemonClient daemon = daemon(daemonCommand, "try sudo ebpm run -d " + pkg.name());
         var reply = daemon.post("/v1/runs", Map.of("spec", spec, "files", PackageCopy.of(pkg).files()), ATTACH_TIMEOUT).orThrow().json();
-        return new Started(reply.get("id").asText(), reply.path("pinned").asBoolean());
+        return new Started(reply.get("id").asText(), reply.path("pinned").asBoolean(),
+                reply.path("metrics").isTextual() ? Optional.of(reply.get("metrics").asText()) : Optional.empty());
     }
 
     /**

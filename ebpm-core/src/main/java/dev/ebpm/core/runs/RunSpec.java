@@ -28,6 +28,8 @@ import java.util.OptionalLong;
  * @param printk        whether bpf_printk lines go to the log: a {@link RunOptions.Printk} name; null (a run.json older
  *                      than the field) is AUTO
  * @param sampleFrequency samples per second for perf_event programs, overriding the package's; null keeps it
+ * @param metrics       the metrics to serve while the run runs, checked by the CLI; null (also a run.json older than
+ *                      the field) serves none
  */
 public record RunSpec(
         String packageName,
@@ -44,7 +46,8 @@ public record RunSpec(
         boolean wasmInterpreter,
         String restart,
         String printk,
-        Long sampleFrequency) {
+        Long sampleFrequency,
+        MetricsRequest metrics) {
 
     public RunSpec {
         ebpmWords = List.copyOf(ebpmWords);

@@ -44,23 +44,36 @@ public final class ConfigReader {
 
     /** Reads a config file; {@code compiled_ebpf_filename} is resolved against its directory. */
     public static ExporterConfig read(Path file) {
-        String text;
+        return read(text(file), file.toString(), file.toAbsolutePath().getParent());
+    }
+
+    /** A config file's text, at most 16 MiB (what a detached run carries to the daemon). */
+    public static String text(Path file) {
         try {
             if (Files.size(file) > MAX_CONFIG) throw new MetricsConfigException(file + ": a metrics config is at most 16 MiB");
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new MetricsConfigException("cannot read metrics config " + file + ": " + e.getMessage());
         }
-        Path dir = file.toAbsolutePath().getParent();
-        ConfigReader r = new ConfigReader(file.toString(), dir);
-        Node root = r.parse(text, file.getFileName().toString().endsWith(".json"));
+    }
+
+    /**
+     * Reads a config's text: YAML, or JSON when {@code origin} ends in {@code .json}.
+     *
+     * @param origin  where the text came from, for messages ("config.yaml")
+     * @param baseDir what {@code compiled_ebpf_filename} is resolved against; null leaves it as written
+     */
+    public static ExporterConfig read(String text, String origin, Path baseDir) {
+        if (text.length() > MAX_CONFIG) throw new MetricsConfigException(origin + ": a metrics config is at most 16 MiB");
+        ConfigReader r = new ConfigReader(origin, baseDir);
+        Node root = r.parse(text, origin.endsWith(".json"));
         MappingNode top = r.mapping(root, "the config");
         Map<String, Node> keys = r.keys(top, Set.of("programs"), "the config");
         Node programs = keys.get("programs");
         if (programs == null) throw r.error(top, "the config has no 'programs' list");
         List<ExporterConfig.Program> out = new ArrayList<>();
         for (Node p : r.sequence(programs, "'programs'")) out.add(r.program(p));
-        return new ExporterConfig(file.toString(), out);
+        return new ExporterConfig(origin, out);
     }
 
     /** One program object, as {@code POST /start} takes it (JSON); relative files are resolved against {@code baseDir}. */

@@ -1,5 +1,6 @@
 package dev.ebpm.core.runs.host;
 
+import dev.ebpm.core.run.RunException;
 import dev.ebpm.core.run.RunnablePackage;
 import dev.ebpm.core.runs.EventLog;
 import dev.ebpm.core.runs.RunDirectory;
@@ -14,13 +15,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * One run inside the daemon: its loaded (or adopted) programs and their event readers, or its WASM guest, a thread
- * that polls and writes the events to the run's log, and how it ended. The daemon ({@link RunHost}) decides what
- * happens after the end.
+ * One run inside the daemon: its loaded (or adopted) programs and their event readers, or its WASM guest, the metrics
+ * its spec asks for, a thread that polls and writes the events to the run's log, and how it ended. The daemon
+ * ({@link RunHost}) decides what happens after the end.
  */
 final class HostedRun {
     /** Why the serving thread ended, if it was asked to. */
@@ -43,20 +46,23 @@ final class HostedRun {
     final RunSpec spec;
     final Instant hostedSince = Instant.now();
     private final RunnablePackage pkg;
+    private final RunMetering metering;
     private final PrintStream notes;
     private final EventLog events;
     private volatile SkeletonRunner bpf;
     private volatile WasmRunner wasm;
+    private RunMetering.Meter meter;
     private volatile Ending ending;
     private Thread thread;
     /** What the run counted before this process took it over (adopted or restarted): ps counts on from there. */
     private final RunStatus before;
 
-    HostedRun(String id, RunDirectory dir, RunSpec spec, RunnablePackage pkg) {
+    HostedRun(String id, RunDirectory dir, RunSpec spec, RunnablePackage pkg, RunMetering metering) {
         this.id = id;
         this.dir = dir;
         this.spec = spec;
         this.pkg = pkg;
+        this.metering = metering;
         this.before = RunStatus.read(dir.status());
         try {
             this.notes = new PrintStream(new FileOutputStream(dir.runnerLog().toFile(), true), true);
@@ -67,22 +73,29 @@ final class HostedRun {
     }
 
     /**
-     * Loads and attaches the package and pins it when every attachment can be pinned; or, with {@code adopt}, takes
-     * over the programs a previous daemon pinned. Returns the attach points. The caller holds the host's load lock.
+     * Loads and attaches the package, serves its metrics if the spec asks, and pins it when every attachment can be
+     * pinned; or, with {@code adopt}, takes over the programs a previous daemon pinned. Returns the attach points. The
+     * caller holds the host's load lock. A metrics failure fails a start (nothing stays loaded or served), but not an
+     * adoption: those programs are attached already, and only their metrics are missing.
      */
     List<String> attach(boolean adopt, List<String> recordedAttachPoints) {
         try {
             if (pkg.isWasm()) {
+                if (spec.metrics() != null) throw new RunException("metrics options apply to eBPF packages; " + pkg.name() + " is a WASM package");
                 wasm = new WasmRunner();
                 return List.of();
             }
             if (adopt) {
                 bpf = SkeletonRunner.adopt(pkg.bpf(), pkg.name(), spec.runOptions(), dir.pinDirectory(), recordedAttachPoints);
                 notes.println("ebpm: " + pkg.name() + " adopted from " + dir.pinDirectory() + " (" + recordedAttachPoints.size() + " programs attached)");
+                meterAdopted();
                 return recordedAttachPoints;
             }
+            if (spec.metrics() != null) meter = metering.open(id, spec, pkg, notes); // first: a taken port fails before anything loads
             bpf = SkeletonRunner.start(pkg.bpf(), pkg.name(), spec.runOptions(), notes);
             pin();
+            // last, as nothing after it may fail: it checks the counters' fields and the gauge maps against the object
+            if (meter != null) bpf.observe(meter.observer());
             notes.println("ebpm: " + pkg.name() + " running (" + bpf.attachPoints().size() + " programs attached"
                     + (bpf.pinDirectory().isPresent() ? ", pinned in " + dir.pinDirectory() : "") + ")");
             return bpf.attachPoints();
@@ -90,6 +103,24 @@ final class HostedRun {
             closeQuietly();
             throw e;
         }
+    }
+
+    /** An adopted run's metrics, as far as they can be served; a failure is noted and the run goes on without them. */
+    private void meterAdopted() {
+        if (spec.metrics() == null) return;
+        try {
+            meter = metering.open(id, spec, pkg, notes);
+            bpf.observe(meter.observer());
+        } catch (RuntimeException e) {
+            notes.println("ebpm: adopted without its metrics: " + (e.getMessage() == null ? e.toString() : e.getMessage().strip().replace("\n", " ")));
+            closeMeter();
+        }
+    }
+
+    /** Where the run's /metrics is served, if it is. */
+    Optional<InetSocketAddress> metricsAddress() {
+        RunMetering.Meter m = meter;
+        return m == null ? Optional.empty() : m.address();
     }
 
     /** Pins when bpffs can hold every attachment; otherwise the run lives as long as the daemon (a tc filter). */
@@ -151,21 +182,35 @@ final class HostedRun {
         return !thread.isAlive();
     }
 
-    /** Ends the run for good: removes its pins, detaches, releases everything, closes its logs. */
+    /** Ends the run for good: removes its pins, detaches, releases everything, stops serving its metrics, closes its logs. */
     void close() {
         try {
             if (bpf != null) bpf.close();
         } finally {
+            closeMeter();
             closeLogs();
         }
     }
 
     /**
      * Lets go of the run for the next daemon: the pinned programs stay attached (the runner is left open; its fds
-     * close when this process exits, which detaches nothing pinned). Only the logs are closed.
+     * close when this process exits, which detaches nothing pinned). Its metrics endpoint and logs are closed; the
+     * next daemon serves the metrics again when it adopts the run.
      */
     void leaveAttached() {
+        closeMeter();
         closeLogs();
+    }
+
+    private void closeMeter() {
+        RunMetering.Meter m = meter;
+        meter = null;
+        if (m == null) return;
+        try {
+            m.close();
+        } catch (RuntimeException e) {
+            notes.println("ebpm: closing the metrics endpoint failed: " + e.getMessage());
+        }
     }
 
     private void closeQuietly() {

@@ -13,12 +13,14 @@ import dev.ebpm.store.LocalStore;
 import dev.ebpm.store.RunRecord;
 import dev.ebpm.store.RunState;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +40,7 @@ public final class RunHost implements AutoCloseable {
     private static final java.util.regex.Pattern PACKAGE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
 
     private final Session session;
+    private final RunMetering metering;
     private final long pid = ProcessHandle.current().pid();
     private final String pidStart = Reconciler.processStart(pid).orElseThrow();
     private final Map<String, HostedRun> runs = new ConcurrentHashMap<>();
@@ -54,8 +57,10 @@ public final class RunHost implements AutoCloseable {
     private volatile boolean closing;
     private volatile Instant idleSince = Instant.now();
 
-    public RunHost(Session session) {
+    /** @param metering serves the metrics a run's spec asks for */
+    public RunHost(Session session, RunMetering metering) {
         this.session = session;
+        this.metering = metering;
         timer.scheduleAtFixedRate(this::publish, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -63,8 +68,11 @@ public final class RunHost implements AutoCloseable {
         return pid;
     }
 
-    /** What {@link #start} did: the run's id and attach points, and whether its programs are pinned. */
-    public record Started(String id, List<String> attachPoints, boolean pinned) {}
+    /**
+     * What {@link #start} did: the run's id and attach points, whether its programs are pinned, and where its metrics
+     * are served (the port the system picked for port 0), if they are.
+     */
+    public record Started(String id, List<String> attachPoints, boolean pinned, Optional<InetSocketAddress> metrics) {}
 
     /**
      * Starts a run of {@code copy} (the bytes the CLI located and verified) for user {@code uid}: writes the copy and
@@ -87,7 +95,7 @@ public final class RunHost implements AutoCloseable {
         store.runs().insert(new RunRecord(id, spec.packageName(), spec.version(), spec.kind(), spec.words(main), pid, pidStart, uid,
                 Instant.now(), null, RunState.STARTING, null, null, null, dir.events().toString(), List.of(), spec.restart(), 0));
         HostedRun run = host(id, dir, spec, pkg, false, List.of());
-        return new Started(id, store.runs().find(id).map(RunRecord::attachPoints).orElse(List.of()), run.pinned());
+        return new Started(id, store.runs().find(id).map(RunRecord::attachPoints).orElse(List.of()), run.pinned(), run.metricsAddress());
     }
 
     /**
@@ -95,7 +103,7 @@ public final class RunHost implements AutoCloseable {
      * run is recorded failed and the reason rethrown.
      */
     private HostedRun host(String id, RunDirectory dir, RunSpec spec, RunnablePackage pkg, boolean adopt, List<String> attachPoints) {
-        HostedRun run = new HostedRun(id, dir, spec, pkg);
+        HostedRun run = new HostedRun(id, dir, spec, pkg, metering);
         List<String> attached;
         try {
             synchronized (loading) {
