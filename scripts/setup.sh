@@ -8,7 +8,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 pkgs=(openjdk-17-jdk-headless maven clang llvm libbpf-dev libbpf1 bpftool libelf-dev iproute2
       wasi-libc lld-14 libclang-rt-14-dev-wasm32 xxd xz-utils nginx curl prometheus gnuplot-nox
-      chromium chromium-driver   # the hub pages' browser tests (headless, driven by Selenium)
+      chromium chromium-driver   # the browser tests of the hub pages and the playground (headless, driven by Selenium)
       docker-registry skopeo apache2-utils openssl   # a real OCI registry, and skopeo to check what ebpm writes
       python3)
 missing=()

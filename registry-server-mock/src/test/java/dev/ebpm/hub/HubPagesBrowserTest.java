@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ebpm.pkg.PackageKind;
 import dev.ebpm.pkg.PackageManifest;
+import dev.ebpm.web.HeadlessChromium;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

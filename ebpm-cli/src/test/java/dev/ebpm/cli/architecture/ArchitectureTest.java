@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final Path ROOT = CliProcess.repoRoot();
     private static final List<String> MODULES = List.of("package-format", "web-pages", "bpf-loader", "local-store",
-            "registry-client", "registry-server-mock", "ebpm-core", "ebpm-metrics", "ebpm-daemon", "ebpm-cli");
+            "registry-client", "registry-server-mock", "ebpm-core", "ebpm-metrics", "ebpm-daemon", "ebpm-playground", "ebpm-cli");
 
     /** Each module's dev.ebpm dependencies (compile scope), as its pom declares them. */
     static Map<String, Set<String>> moduleGraph() throws IOException {

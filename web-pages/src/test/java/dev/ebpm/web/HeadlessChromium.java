@@ -1,4 +1,4 @@
-package dev.ebpm.hub;
+package dev.ebpm.web;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,16 +21,16 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * Debian's chromium, headless, driven through Debian's chromedriver by Selenium. Both paths are given, so Selenium
  * Manager never looks for (or downloads) a browser or a driver; the profile is a fresh temporary directory. Screenshots
  * go to {@code target/screenshots/}, and also to the directory the system property {@code ebpm.screenshots.docs}
- * names (scripts/web-screenshots.sh sets it to docs/web/).
+ * names (scripts/web-screenshots.sh sets it to docs/web/). In web-pages' test-jar, for every module with browser tests.
  */
-final class HeadlessChromium implements AutoCloseable {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    static final int WIDTH = 1280;
-    static final int HEIGHT = 900;
+public final class HeadlessChromium implements AutoCloseable {
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    public static final int WIDTH = 1280;
+    public static final int HEIGHT = 900;
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     private final Path profile;
 
     private HeadlessChromium(ChromeDriver driver, Path profile) {
@@ -39,7 +39,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Starts the browser; a machine without Debian's chromium and chromedriver skips the test, saying so. */
-    static HeadlessChromium start() throws IOException {
+    public static HeadlessChromium start() throws IOException {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!present) System.err.println("skipped: browser tests need Debian's chromium and chromium-driver (scripts/setup.sh installs them)");
         Assumptions.assumeTrue(present, "browser tests need " + CHROMIUM + " and " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
@@ -59,7 +59,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** A PNG of the page; {@code wholePage} stretches the window to the document's height first. */
-    Path screenshot(String name, boolean wholePage) throws IOException {
+    public Path screenshot(String name, boolean wholePage) throws IOException {
         if (wholePage) {
             long h = (Long) ((JavascriptExecutor) driver).executeScript("return Math.ceil(document.documentElement.scrollHeight)");
             driver.manage().window().setSize(new Dimension(WIDTH, (int) Math.max(HEIGHT, h + 120)));
