@@ -144,10 +144,12 @@ final class CompletionScripts {
         b.append("#compdef ebpm\n");
         b.append("# zsh completion for ebpm, written from its command model by `ebpm completion zsh`.\n");
         b.append("# Installed packages and run ids come from `ebpm __complete`.\n\n");
+        // _arguments calls an action with compadd's options before the action's own word: what to list is the last
         b.append("_ebpm_candidates() {\n");
+        b.append("  local what=${@[-1]}\n");
         b.append("  local -a found\n");
-        b.append("  found=(${(f)\"$(ebpm __complete $1 2>/dev/null)\"})\n");
-        b.append("  _describe -t $1 $1 found\n");
+        b.append("  found=(${(f)\"$(ebpm __complete $what 2>/dev/null)\"})\n");
+        b.append("  _describe -t $what $what found\n");
         b.append("}\n\n");
         for (Node n : all(root)) {
             b.append(zshFunction(n)).append(" () {\n");

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The completion scripts `ebpm completion` prints, run by the real shells: bash completes commands, options and an
- * installed package's name (asked of `ebpm __complete`, an `ebpm` on PATH as the user has), fish the same, zsh's
- * script parses.
+ * installed package's name (asked of `ebpm __complete`, an `ebpm` on PATH as the user has); fish and zsh the same.
  */
 class ShellCompletionTest {
     @TempDir static Path tmp;
@@ -106,11 +105,31 @@ class ShellCompletionTest {
         assertTrue(options.contains("--store"), options);
     }
 
+    /**
+     * zsh completes only in its line editor: an interactive zsh on a pseudo-terminal (zpty) loads the script as the
+     * vendor directory would (autoloaded from $fpath by compinit) and is sent a line and a TAB; what it prints then is
+     * the line as completed.
+     */
     @Test
-    void zshScriptParses() throws Exception {
+    void zshCompletesSubcommandsAndInstalledPackages() throws Exception {
         Path zsh = script("zsh");
         assertTrue(Files.readString(zsh).startsWith("#compdef ebpm\n"), "an autoloadable completion function");
         shell("zsh", "zsh -n " + zsh);
+        Path functions = Files.createDirectories(tmp.resolve("zsh-functions"));
+        Files.copy(zsh, functions.resolve("_ebpm"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String session = "zmodload zsh/zpty\n"
+                + "zpty z 'zsh -f -i'\n"
+                + "zpty -w z 'PS1=\"> \"; fpath=(" + functions + " $fpath); autoload -U compinit; compinit -u -d " + tmp.resolve("zcompdump") + "'\n"
+                + "complete() { zpty -w -n z \"$1\"$'\\t'; local out; zpty -r z out \"*$2*\"; print -r -- \"$2\"; zpty -w -n z $'\\C-u'; }\n"
+                + "complete 'ebpm hub a' 'ebpm hub add'\n"
+                + "complete 'ebpm info tc' 'ebpm info tcpwatch'\n"
+                + "zpty -d z\n";
+        // each zpty -r waits until the completed line shows: a completion that fails hangs it until the timeout
+        assertEquals("ebpm hub add\nebpm info tcpwatch\n", shell("zsh", "timeout 30 zsh -f -c " + shellQuote(session)));
+    }
+
+    private static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     @Test
