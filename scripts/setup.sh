@@ -10,6 +10,8 @@ pkgs=(openjdk-17-jdk-headless maven clang llvm libbpf-dev libbpf1 bpftool libelf
       wasi-libc lld-14 libclang-rt-14-dev-wasm32 xxd xz-utils nginx curl prometheus gnuplot-nox
       chromium chromium-driver   # the browser tests of the hub pages and the playground (headless, driven by Selenium)
       docker-registry skopeo apache2-utils openssl   # a real OCI registry, and skopeo to check what ebpm writes
+      asciidoctor man-db   # the release's man pages (scripts/release.sh), and man to check them
+      fish zsh             # the completion tests run each shell's script
       python3)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

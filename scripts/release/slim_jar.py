@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Slims the shaded ebpm jar for one platform: keeps SQLite's and jffi's native libraries for that platform only, and
-of bouncycastle only the classes ebpm reaches (the closure of what ebpm's own classes reference, by jdeps).
+"""Slims the shaded ebpm jar for one platform: keeps jffi's native library for that platform only, none of SQLite's
+(the release ships this platform's beside the jar, and its launcher points sqlite-jdbc at it), and of bouncycastle only
+the classes ebpm reaches (the closure of what ebpm's own classes reference, by jdeps).
 
-usage: slim_jar.py IN.jar OUT.jar SQLITE_PLATFORM JFFI_PLATFORM     e.g. Linux/x86_64 x86_64-Linux
+usage: slim_jar.py IN.jar OUT.jar JFFI_PLATFORM     e.g. x86_64-Linux
 """
 import collections, os, re, subprocess, sys, tempfile, zipfile
 
-src, dst, sqlite_platform, jffi_platform = sys.argv[1:5]
+src, dst, jffi_platform = sys.argv[1:4]
 BC = "org/bouncycastle/"
 
 
@@ -41,7 +42,7 @@ with tempfile.TemporaryDirectory() as tmp:
 
 def wanted(name):
     if name.startswith("org/sqlite/native/"):
-        return name.startswith("org/sqlite/native/" + sqlite_platform + "/") or name.endswith("/")
+        return False
     if name.startswith("jni/"):
         return name.startswith("jni/" + jffi_platform + "/") or name == "jni/"
     if name.startswith(BC) and name.endswith(".class"):

@@ -52,13 +52,14 @@ public final class Main implements Runnable {
 
     /**
      * The tree {@code args} needs: only the subcommand its first word names, so a command pays picocli's model building
-     * (reflection over every option of every command) for itself alone. Help, no command, or a word that is no command
-     * gets the whole tree (the command list, or picocli's "did you mean").
+     * (reflection over every option of every command) for itself alone. Help, no command, a word that is no command
+     * (the command list, or picocli's "did you mean") and {@code completion} get the whole tree.
      */
     static CommandLine commandLine(String... args) {
         String first = args.length == 0 ? null : args[0];
         if (first == null || first.startsWith("-") && !first.equals("--version") && !first.equals("-V")) return commandLine();
         if (first.startsWith("-")) return build(List.of());
+        if (first.equals("completion")) return commandLine(); // its scripts complete the whole tree
         for (Class<?> c : subcommands()) {
             if (c.getAnnotation(Command.class).name().equals(first)) return build(List.of(c));
         }
@@ -97,6 +98,7 @@ public final class Main implements Runnable {
         all.addAll(List.of(dev.ebpm.cli.hub.HubCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.lifecycle.LifecycleCommands.ALL));
         all.addAll(List.of(dev.ebpm.cli.trust.TrustCommands.ALL));
+        all.addAll(List.of(dev.ebpm.cli.shell.ShellCommands.ALL));
         return all;
     }
 

@@ -51,9 +51,14 @@ public final class Keys {
     }
 
     public Path directory() {
+        return directory(session.storeRoot());
+    }
+
+    /** The signing keys' directory for the store at {@code storeRoot}: {@code $EBPM_KEYS}, else {@code <store>/keys}. */
+    public static Path directory(Path storeRoot) {
         String env = System.getenv("EBPM_KEYS");
         if (env != null && !env.isBlank()) return Path.of(env).toAbsolutePath();
-        return session.storeRoot().resolve("keys");
+        return storeRoot.resolve("keys");
     }
 
     public Path secretFile(String name) {
