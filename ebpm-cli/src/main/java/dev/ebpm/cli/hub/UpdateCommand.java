@@ -1,5 +1,6 @@
 package dev.ebpm.cli.hub;
 
+import dev.ebpm.cli.options.ProgressOptions;
 import dev.ebpm.core.install.Updater;
 import dev.ebpm.core.session.Session;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Parameters;
  * {@code ebpm update [NAME...]}: re-resolves locked packages against fresh indexes, downloads and verifies the newest
  * versions and moves ebpm.lock to them (cargo's meaning of update).
  */
-@Command(name = "update", description = {"Fetch fresh hub indexes and move ebpm.lock to the newest version of each",
+@Command(name = "update", description = {"Move ebpm.lock to the newest version of each package.", "", "Fetch fresh hub indexes and move ebpm.lock to the newest version of each",
         "package (or only NAME), downloading and verifying it."})
 public final class UpdateCommand implements Runnable {
     @Parameters(paramLabel = "NAME", arity = "0..*", description = "packages to update (default: every package in ebpm.lock)")
@@ -20,9 +21,11 @@ public final class UpdateCommand implements Runnable {
 
     @Mixin HubOptions hub;
 
+    @Mixin ProgressOptions progress;
+
     @Override
     public void run() {
-        try (Session s = hub.session()) {
+        try (Session s = hub.session(progress, false)) {
             Updater updater = new Updater(s);
             List<Updater.Move> moves = updater.update(names);
             if (moves.isEmpty()) {

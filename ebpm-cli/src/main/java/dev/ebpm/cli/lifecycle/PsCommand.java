@@ -1,8 +1,5 @@
 package dev.ebpm.cli.lifecycle;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.cli.output.TextTable;
 import dev.ebpm.core.runs.DetachedRuns;
@@ -22,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "ps", description = {
+@Command(name = "ps", description = {"List detached runs (with --all, the kernel's programs too).", "", 
     "List detached runs (ebpm run -d): id, package, pid, uptime, attached programs, events seen, state.",
     "A run whose programs went with their host is marked killed; one whose programs are pinned stays running until a",
     "daemon adopts it. With --all, ended runs too, and every BPF program in the kernel, ebpm's marked with their run.",
@@ -76,7 +73,7 @@ public final class PsCommand implements Callable<Integer> {
         if (json) {
             List<Map<String, Object>> out = new ArrayList<>();
             for (DetachedRuns.Listed r : runs) out.add(r.json(now));
-            writeJson(out);
+            dev.ebpm.cli.output.Json.print(System.out, out);
             return;
         }
         if (runs.isEmpty()) {
@@ -107,7 +104,7 @@ public final class PsCommand implements Callable<Integer> {
         if (json) {
             List<Map<String, Object>> out = new ArrayList<>();
             for (DetachedRuns.KernelProgram k : all) out.add(toJson(k));
-            writeJson(out);
+            dev.ebpm.cli.output.Json.print(System.out, out);
             return 0;
         }
         System.out.println("BPF programs in the kernel (" + all.size() + "):");
@@ -151,13 +148,6 @@ public final class PsCommand implements Callable<Integer> {
         m.put("package", k.run() == null ? null : k.run().packageName());
         m.put("run_state", k.run() == null ? null : k.run().state().id());
         return m;
-    }
-
-    private static void writeJson(Object value) throws IOException {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        m.writeValue(System.out, value);
-        System.out.println();
-        System.out.flush();
     }
 
     private static String programs(RunRecord r) {

@@ -2,6 +2,9 @@ package dev.ebpm.cli.output;
 
 import dev.ebpm.core.session.Reporter;
 import dev.ebpm.registry.TransferListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** How the CLI shows what ebpm-core reports: warnings and notes on stderr, a progress bar per download. */
 public final class Terminal {
@@ -44,6 +47,24 @@ public final class Terminal {
 
     /** A progress bar per download, or nothing when {@code quiet}. */
     public static TransferListener progress(boolean quiet) {
-        return quiet ? TransferListener.NONE : (what, total) -> ProgressBar.create(what, total, false);
+        return quiet ? TransferListener.NONE : ProgressBar::create;
+    }
+
+    /**
+     * Whether stderr is a terminal, where the progress bar goes. Not {@link System#console()}: that needs stdin and
+     * stdout to be terminals too, so {@code ebpm install x > log} would hide the bar a user watches on stderr.
+     */
+    public static boolean stderrIsTerminal() {
+        return isTerminal(Path.of("/proc/self/fd/2"));
+    }
+
+    /** Whether the open file {@code fdLink} (a /proc/self/fd entry) is a terminal device: a pseudo-terminal or a tty. */
+    static boolean isTerminal(Path fdLink) {
+        try {
+            String device = Files.readSymbolicLink(fdLink).toString();
+            return device.startsWith("/dev/pts/") || device.startsWith("/dev/tty") || device.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 }

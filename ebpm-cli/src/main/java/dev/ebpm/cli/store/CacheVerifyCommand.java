@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "verify", description = "Check the store database and re-hash every blob. Exit 1 if anything is wrong (and not repaired).")
+@Command(name = "verify", description = {"Check the store database and re-hash every blob.", "", "Check the store database and re-hash every blob. Exit 1 if anything is wrong (and not repaired)."})
 public final class CacheVerifyCommand implements Callable<Integer> {
     @Mixin StoreOptions store;
 

@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "gc", description = "Delete blobs no installed package uses, temp files left by interrupted installs and downloads, and cached downloads that are installed or refused.")
+@Command(name = "gc", description = {"Delete unused blobs, temp files and cached downloads.", "", "Delete blobs no installed package uses, temp files left by interrupted installs and downloads, and cached downloads that are installed or refused."})
 public final class GcCommand implements Callable<Integer> {
     @Mixin StoreOptions store;
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import", description = {"Install every package of an OCI image layout tar (what ebpm export, ig image export or",
+@Command(name = "import", description = {"Install every package of an OCI image layout tar.", "", "Install every package of an OCI image layout tar (what ebpm export, ig image export or",
         "skopeo copy oci-archive: write), each verified as a pull would be: signatures checked, foreign formats only with",
         "--allow-unsigned. Uses no network; nothing is stored if any package is refused."})
 public final class ImportCommand implements Callable<Integer> {

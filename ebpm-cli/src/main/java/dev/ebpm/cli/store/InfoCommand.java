@@ -1,5 +1,6 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.options.NetworkOptions;
 import dev.ebpm.cli.options.RegistryFlags;
 import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.cli.output.Terminal;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "info", description = "Show a package: for an installed one its manifest, files and digests, where it came from and its signature status; else what a hub or the file says.")
+@Command(name = "info", description = {"Show what a package is, installed or not.", "", "Show a package: for an installed one its manifest, files and digests, where it came from and its signature status; else what a hub or the file says."})
 public final class InfoCommand implements Callable<Integer> {
     @Mixin StoreOptions store;
 
@@ -37,13 +38,12 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    @Option(names = "--offline", description = "for a package not installed, ask only the cached hub indexes")
-    boolean offline;
+    @Mixin NetworkOptions network;
 
     @Override
     public Integer call() throws Exception {
         Inventory.Description d;
-        try (Session s = Session.open(registries.apply(store.settings(offline, true, false)))) {
+        try (Session s = Session.open(registries.apply(store.settings(network.offline, true, false)))) {
             d = new Inventory(s).describe(PackageSpec.parse(spec));
         }
         if (d instanceof Inventory.Remote r) {

@@ -1,10 +1,8 @@
 package dev.ebpm.cli.store;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ebpm.cli.output.Json;
 import dev.ebpm.store.InstalledVersion;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -15,21 +13,12 @@ final class StoreOutput {
     private StoreOutput() {
     }
 
-    /** Built on first use: an ObjectMapper costs a table printer (ebpm list) a few hundred classes it does not need. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    }
-
     static ObjectMapper mapper() {
-        return Json.MAPPER;
+        return Json.mapper();
     }
 
-    static void json(PrintStream out, Object value) throws IOException {
-        Json.MAPPER.writeValue(out, value);
-        out.println();
-        out.flush();
+    static void json(PrintStream out, Object value) {
+        Json.print(out, value);
     }
 
     static String size(long bytes) {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "uninstall", description = "Remove a package (every version) or one version of it from the local store.")
+@Command(name = "uninstall", description = {"Remove a package, or one version of it, from the store.", "", "Remove a package (every version) or one version of it from the local store."})
 public final class UninstallCommand implements Callable<Integer> {
     @Mixin StoreOptions store;
 
