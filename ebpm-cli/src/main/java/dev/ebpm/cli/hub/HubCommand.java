@@ -1,6 +1,7 @@
 package dev.ebpm.cli.hub;
 
 import dev.ebpm.cli.options.ProgressOptions;
+import dev.ebpm.cli.output.Json;
 import dev.ebpm.cli.output.UserError;
 import dev.ebpm.core.hub.HubList;
 import dev.ebpm.core.hub.HubSetup;
@@ -72,6 +73,7 @@ public final class HubCommand implements Runnable {
     @Command(name = "list", description = "List hubs in the order they are tried.")
     static final class ListHubs implements Runnable {
         @Mixin HubOptions hub;
+        @Option(names = "--json", description = "Print JSON (the text columns' names as fields).") boolean json;
 
         @Override
         public void run() {
@@ -79,6 +81,20 @@ public final class HubCommand implements Runnable {
             java.util.List<HubDefinition> hubs;
             try (Session s = hub.session()) {
                 hubs = HubList.load(s).hubs();
+            }
+            if (json) {
+                java.util.List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+                for (HubDefinition d : hubs) {
+                    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("name", d.name());
+                    m.put("type", d.type());
+                    m.put("priority", d.priority());
+                    m.put("url", d.location());
+                    m.put("built_in", d.builtIn());
+                    out.add(m);
+                }
+                Json.print(System.out, out);
+                return;
             }
             // the header only once the list is read: a failure prints its one line and nothing else
             System.out.printf(fmt, "NAME", "TYPE", "PRIORITY", "URL");
@@ -106,12 +122,14 @@ public final class HubCommand implements Runnable {
     static final class Info implements Runnable {
         @Parameters(paramLabel = "[HUB/]NAME", description = "the package, on the first hub that has it or on HUB") String name;
         @Mixin HubOptions hub;
+        @Option(names = "--json", description = "Print JSON (the text columns' names as fields).") boolean json;
 
         @Override
         public void run() {
             try (Session s = hub.session()) {
                 var info = new Hubs(s, new Keys(s)).info(named(name)).orElseThrow(() -> new UserError("no package " + name + " on any configured hub"));
-                RemoteInfoPrinter.print(info, System.out);
+                if (json) Json.print(System.out, RemoteInfoPrinter.json(info));
+                else RemoteInfoPrinter.print(info, System.out);
             }
         }
     }

@@ -37,11 +37,15 @@ public final class PsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON (the runs; with --programs, the kernel's programs)")
     boolean json;
 
+    @Option(names = {"-w", "--wide"}, description = "show the ATTACHED column whole (else cut to the terminal's width: $COLUMNS, "
+            + "or the terminal's own; a pipe or file gets whole lines)")
+    boolean wide;
+
     @Override
     public Integer call() throws IOException {
         try (Session session = store.session()) {
             if (programs) return programs(session, json);
-            int code = list(session, all, json);
+            int code = list(session, all, json, wide);
             if (all && !json) {
                 System.out.println();
                 programs(session, false);
@@ -51,7 +55,7 @@ public final class PsCommand implements Callable<Integer> {
     }
 
     /** `ps` over the session's store, for `ebpm list --running` too. */
-    public static int list(Session session, boolean all, boolean json) throws IOException {
+    public static int list(Session session, boolean all, boolean json, boolean wide) throws IOException {
         List<DetachedRuns.Listed> runs = new ArrayList<>();
         int waiting = 0;
         for (DetachedRuns.Listed l : new DetachedRuns(session).list(all)) {
@@ -60,7 +64,7 @@ public final class PsCommand implements Callable<Integer> {
             if (l.waiting()) waiting++;
             if (all || r.state().live()) runs.add(l);
         }
-        print(runs, json, all);
+        print(runs, json, all, wide);
         if (waiting > 0 && !json) {
             System.err.println("ebpm: " + waiting + (waiting == 1 ? " run waits" : " runs wait")
                     + " for the daemon; start it with: ebpm daemon (or systemctl start ebpm)");
@@ -68,7 +72,7 @@ public final class PsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void print(List<DetachedRuns.Listed> runs, boolean json, boolean all) throws IOException {
+    private static void print(List<DetachedRuns.Listed> runs, boolean json, boolean all, boolean wide) throws IOException {
         Instant now = Instant.now();
         if (json) {
             List<Map<String, Object>> out = new ArrayList<>();
@@ -89,7 +93,8 @@ public final class PsCommand implements Callable<Integer> {
                     uptime(r, now), programs(r), Long.toString(l.status().events()), l.state(),
                     targets.isEmpty() ? "-" : String.join(", ", targets)));
         }
-        TextTable.print(System.out, List.of("ID", "PACKAGE", "PID", "UPTIME", "PROGS", "EVENTS", "STATE", "ATTACHED"), rows);
+        TextTable.print(System.out, List.of("ID", "PACKAGE", "PID", "UPTIME", "PROGS", "EVENTS", "STATE", "ATTACHED"), rows,
+                wide ? Integer.MAX_VALUE : dev.ebpm.cli.output.Terminal.width());
     }
 
     /** Every BPF program in the kernel; a user who may not list them is told so and the runs stand. */

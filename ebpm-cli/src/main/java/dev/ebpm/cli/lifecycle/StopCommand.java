@@ -27,11 +27,21 @@ public final class StopCommand implements Callable<Integer> {
 
     @Mixin StoreOptions store = new StoreOptions();
 
+    @Option(names = "--json", description = "Print JSON (the text columns' names as fields).")
+    boolean json;
+
     @Override
     public Integer call() {
         if (timeoutSeconds < 0 || Double.isNaN(timeoutSeconds)) throw new UserError("--timeout expects seconds >= 0");
         try (Session session = store.session()) {
             DetachedRuns.Stopped stopped = new DetachedRuns(session).stop(target, all, Duration.ofMillis((long) (timeoutSeconds * 1000)));
+            if (json) {
+                java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+                out.put("stopped", stopped.ids());
+                out.put("killed", stopped.killed());
+                dev.ebpm.cli.output.Json.print(System.out, out);
+                return 0;
+            }
             if (stopped.ids().isEmpty()) {
                 System.err.println("ebpm: no running programs to stop");
                 return 0;

@@ -58,6 +58,27 @@ public final class Terminal {
         return isTerminal(Path.of("/proc/self/fd/2"));
     }
 
+    /**
+     * How wide a table may print: {@code $COLUMNS} if set, else the terminal's width when stdout is one (80 if it does
+     * not say), else no limit: a pipe or a file gets whole lines, as kubectl and ls give them.
+     */
+    public static int width() {
+        String columns = System.getenv("COLUMNS");
+        if (columns != null && columns.matches("[1-9][0-9]{0,4}")) return Integer.parseInt(columns);
+        if (!isTerminal(Path.of("/proc/self/fd/1"))) return Integer.MAX_VALUE;
+        try {
+            // the shell does not export COLUMNS; stty asks the terminal (TIOCGWINSZ) for us
+            Process p = new ProcessBuilder("stty", "size").redirectInput(new java.io.File("/dev/tty")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String[] size = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim().split(" ");
+            if (p.waitFor() == 0 && size.length == 2 && size[1].matches("[1-9][0-9]*")) return Integer.parseInt(size[1]);
+        } catch (IOException e) {
+            // no stty or no /dev/tty: the usual width
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 80;
+    }
+
     /** Whether the open file {@code fdLink} (a /proc/self/fd entry) is a terminal device: a pseudo-terminal or a tty. */
     static boolean isTerminal(Path fdLink) {
         try {

@@ -10,7 +10,6 @@ import dev.ebpm.core.hub.Hubs;
 import dev.ebpm.core.install.Inventory;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.spec.PackageSpec;
-import dev.ebpm.registry.HubVersion;
 import dev.ebpm.store.InstalledVersion;
 import dev.ebpm.pkg.trust.KeyRing;
 import dev.ebpm.pkg.trust.SignatureEnvelope;
@@ -48,7 +47,7 @@ public final class InfoCommand implements Callable<Integer> {
         }
         if (d instanceof Inventory.Remote r) {
             if (json) {
-                StoreOutput.json(System.out, remoteJson(r.info()));
+                StoreOutput.json(System.out, dev.ebpm.cli.hub.RemoteInfoPrinter.json(r.info()));
             } else {
                 dev.ebpm.cli.hub.RemoteInfoPrinter.print(r.info(), System.out);
             }
@@ -132,28 +131,6 @@ public final class InfoCommand implements Callable<Integer> {
             rows.add(List.of("    sha256:" + f.getValue().sha256(), Long.toString(f.getValue().size()), f.getKey()));
         }
         dev.ebpm.cli.output.TextTable.print(System.out, List.of("    DIGEST", "SIZE", "PATH"), rows);
-    }
-
-    private static Map<String, Object> remoteJson(Hubs.RemoteInfo r) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", r.pkg().name().value());
-        out.put("hub", r.hub());
-        out.put("location", r.location());
-        out.put("description", r.pkg().description());
-        out.put("keywords", r.pkg().keywords());
-        out.put("current", r.pkg().current().map(v -> v.version().toString()).orElse(null));
-        List<Map<String, Object>> versions = new ArrayList<>();
-        for (HubVersion v : r.pkg().versions()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("version", v.version().toString());
-            m.put("kind", v.kind() == null ? null : v.kind().id());
-            m.put("size", v.size());
-            m.put("sha256", v.sha256());
-            m.put("yanked", v.yanked());
-            versions.add(m);
-        }
-        out.put("versions", versions);
-        return out;
     }
 
     /** "verified: key 3475 0f98 ... for hub examples", or "unsigned (unsigned allowed)". */

@@ -48,11 +48,16 @@ public final class InstallCommand implements Callable<Integer> {
 
     @Mixin ProgressOptions progress;
 
+    @Option(names = "--json", description = "Print JSON (the text columns' names as fields).")
+    boolean json;
+
     @Override
     public Integer call() {
         try (Session s = Session.open(registries.apply(store.settings(network.offline, progress.quiet, locked)))) {
             InstallResult r = new Installer(s).install(PackageSpec.parse(archive), new Installer.Request(allowUnsigned, Optional.ofNullable(signature)));
-            if (r.alreadyInstalled()) {
+            if (json) {
+                StoreOutput.json(System.out, StoreOutput.installed(r, s.storeRoot()));
+            } else if (r.alreadyInstalled()) {
                 System.out.println(r.id() + " is already installed");
             } else {
                 System.out.println("installed " + r.id() + " (" + r.blobsWritten() + (r.blobsWritten() == 1 ? " new blob, " : " new blobs, ")

@@ -43,6 +43,9 @@ public final class PullCommand implements Callable<Integer> {
 
     @Mixin ProgressOptions progress;
 
+    @Option(names = "--json", description = "Print JSON (the text columns' names as fields).")
+    boolean json;
+
     @Override
     public Integer call() {
         PackageSpec spec = PackageSpec.parse(ref);
@@ -51,7 +54,12 @@ public final class PullCommand implements Callable<Integer> {
         }
         try (Session s = Session.open(registries.apply(store.settings(network.offline, progress.quiet, locked)))) {
             Installer.Pulled p = new Installer(s).pull(o, new Installer.Request(allowUnsigned, Optional.empty()));
-            if (p.result().alreadyInstalled()) {
+            if (json) {
+                java.util.Map<String, Object> out = StoreOutput.installed(p.result(), s.storeRoot());
+                out.put("format", p.format().toString());
+                out.put("digest", p.digest());
+                StoreOutput.json(System.out, out);
+            } else if (p.result().alreadyInstalled()) {
                 System.out.println(p.result().id() + " is already installed (" + p.digest() + ")");
             } else {
                 System.out.println("pulled " + p.result().id() + " (" + p.format() + ", " + p.result().blobsWritten() + " new blobs, "

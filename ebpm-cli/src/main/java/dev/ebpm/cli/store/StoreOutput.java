@@ -31,6 +31,17 @@ final class StoreOutput {
         return v.installedAt() == null ? "-" : v.installedAt().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
+    /** What install, pull and import did, as JSON. */
+    static Map<String, Object> installed(dev.ebpm.store.InstallResult r, java.nio.file.Path store) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("already_installed", r.alreadyInstalled());
+        m.put("blobs_written", r.blobsWritten());
+        m.put("bytes_written", r.bytesWritten());
+        m.put("store", store.toString());
+        return m;
+    }
+
     static Map<String, Object> installRecord(InstalledVersion v) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("installed_at", v.installedAt() == null ? null : v.installedAt().toString());

@@ -1,5 +1,6 @@
 package dev.ebpm.cli.trust;
 
+import dev.ebpm.cli.output.Json;
 import dev.ebpm.cli.output.UserError;
 import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.session.Session;
@@ -10,6 +11,9 @@ import dev.ebpm.pkg.trust.SecretKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -58,12 +62,17 @@ public final class KeyCommand implements Runnable {
     @Command(name = "list", description = {"List your signing keys, trusted keys and revoked keys.", "", "Your signing keys, the keys trusted per hub (built-in and added), and revoked keys."})
     static final class ListKeys implements Callable<Integer> {
         @Mixin StoreOptions store;
+        @Option(names = "--json", description = "Print JSON (the text columns' names as fields).") boolean json;
 
         @Override
         public Integer call() throws IOException {
             String fmt = "%-41s  %-12s  %-10s  %s%n";
             try (Session session = store.session()) {
                 Keys keys = new Keys(session);
+                if (json) {
+                    Json.print(System.out, json(keys));
+                    return 0;
+                }
                 System.out.println("signing keys (" + keys.directory() + "):");
                 Map<String, PublicKey> own = keys.own();
                 if (own.isEmpty()) System.out.println("  none (ebpm key generate)");
@@ -78,6 +87,32 @@ public final class KeyCommand implements Runnable {
                 }
             }
             return 0;
+        }
+
+        private static Map<String, Object> json(Keys keys) throws IOException {
+            List<Map<String, Object>> signing = new ArrayList<>();
+            for (var e : keys.own().entrySet()) {
+                Map<String, Object> k = new LinkedHashMap<>();
+                k.put("fingerprint", e.getValue().fingerprint().display());
+                k.put("name", e.getKey());
+                k.put("passphrase", keys.sealed(e.getKey()));
+                signing.add(k);
+            }
+            List<Map<String, Object>> trusted = new ArrayList<>();
+            for (Keys.Listed e : keys.trusted()) {
+                Map<String, Object> k = new LinkedHashMap<>();
+                k.put("fingerprint", e.fingerprint().display());
+                k.put("for", e.source() == null ? null : hub(e.source()));
+                k.put("origin", e.origin());
+                k.put("revoked", e.revoked());
+                k.put("name", e.keyOrNull() == null ? null : e.keyOrNull().name());
+                trusted.add(k);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("directory", keys.directory().toString());
+            out.put("signing_keys", signing);
+            out.put("trusted_keys", trusted);
+            return out;
         }
 
         private static String hub(String source) {
