@@ -59,7 +59,7 @@ class RunAddressesTest {
             int port = Integer.parseInt(out.readLine().trim());
             try (CliProcess run = CliProcess.start("run", "--store", tmp.resolve("store").toString(), pkg.toString(),
                     "--target_port", Integer.toString(port), json ? "--json" : "--no-trace-pipe")) {
-                run.awaitStderr("running", Duration.ofSeconds(90));
+                run.awaitStderr("tcp_addrs running (1 program attached)", Duration.ofSeconds(90));
                 peer.getOutputStream().write('\n');
                 peer.getOutputStream().flush();
                 String clientPort = out.readLine().trim();
