@@ -114,6 +114,17 @@ class CliConventionsTest {
         assertEquals(1, error.get("exit_code").asInt());
         assertTrue(missing.stderr().endsWith("ebpm: error: nosuchpkg is not installed\n"), missing.stderr());
 
+        JsonNode exported = JSON.readTree(cli("export", "sigsnoop", "-o", tmp.resolve("tools.tar").toString(), "--json", "--store", store()).stdout());
+        assertEquals("sigsnoop:1.0.0", exported.get("packages").get(0).asText(), "the package's name in the layout: " + exported);
+        assertTrue(exported.get("bytes").asLong() > 0 && exported.get("file").asText().endsWith("tools.tar"), exported.toString());
+        JsonNode imported = JSON.readTree(cli("import", tmp.resolve("tools.tar").toString(), "--allow-unsigned", "--json", "--store", tmp.resolve("other").toString()).stdout());
+        assertEquals("sigsnoop@1.0.0", imported.get(0).get("id").asText(), imported.toString());
+        assertFalse(imported.get(0).get("already_installed").asBoolean(), imported.toString());
+        JsonNode fetched = JSON.readTree(cli("hub", "fetch", "sigsnoop", "--json", "--store", store()).stdout());
+        assertEquals("sigsnoop@1.0.0", fetched.get("id").asText(), fetched.toString());
+        assertEquals("examples", fetched.get("hub").asText(), fetched.toString());
+        assertTrue(fetched.get("wrote").isNull(), fetched.toString());
+
         JsonNode removed = JSON.readTree(cli("uninstall", "sigsnoop", "--json", "--store", store()).stdout());
         assertEquals("sigsnoop@1.0.0", removed.get("removed").get(0).asText());
     }

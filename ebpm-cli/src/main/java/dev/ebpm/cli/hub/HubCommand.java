@@ -142,6 +142,7 @@ public final class HubCommand implements Runnable {
         @Option(names = "--locked", description = "only what ebpm.lock pins, exactly") boolean locked;
         @Mixin HubOptions hub;
         @Mixin ProgressOptions progress;
+        @Option(names = "--json", description = "Print JSON (the text columns' names as fields).") boolean json;
 
         @Override
         public void run() {
@@ -149,8 +150,24 @@ public final class HubCommand implements Runnable {
                 Hubs hubs = new Hubs(s, new Keys(s));
                 FetchedPackage f = hubs.fetch(named(spec));
                 hubs.lock(f);
+                Path written = out == null ? null : write(f);
+                if (json) {
+                    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("id", f.id());
+                    m.put("hub", f.hub());
+                    m.put("sha256", f.sha256());
+                    m.put("wrote", written == null ? null : written.toString());
+                    Json.print(System.out, m);
+                    return;
+                }
                 System.out.println("fetched " + f.id() + " from hub " + f.hub() + " (sha256:" + f.sha256() + ")");
-                if (out == null) return;
+                if (written != null) System.out.println("wrote " + written);
+            }
+        }
+
+        /** The archive (or a static package's entry file) into {@code out}. */
+        private Path write(FetchedPackage f) {
+            try {
                 Files.createDirectories(out);
                 Path target;
                 if (f.archive() != null) {
@@ -160,7 +177,7 @@ public final class HubCommand implements Runnable {
                     target = out.resolve(f.manifest().entry());
                     Files.write(target, f.entryBytes());
                 }
-                System.out.println("wrote " + target);
+                return target;
             } catch (IOException e) {
                 throw new UserError("cannot write to " + out + ": " + e.getMessage());
             }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "ps", description = {"List detached runs (with --all, the kernel's programs too).", "", 
+@Command(name = "ps", description = {"List detached runs (with --all, the kernel's programs too).", "",
     "List detached runs (ebpm run -d): id, package, pid, uptime, attached programs, events seen, state.",
     "A run whose programs went with their host is marked killed; one whose programs are pinned stays running until a",
     "daemon adopts it. With --all, ended runs too, and every BPF program in the kernel, ebpm's marked with their run.",

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "stop", description = {"Stop detached runs.", "", 
+@Command(name = "stop", description = {"Stop detached runs.", "",
     "Stop detached runs: SIGTERM asks each runner to detach its programs and exit; one still alive after --timeout",
     "is killed (SIGKILL) and what it pinned is removed. By NAME, every running run of that package stops.",
 })

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code ebpm exporter --config FILE}: eunomia-exporter's server, as a drop-in. */
 @Command(
         name = "exporter",
-        description = {"Serve Prometheus metrics as eunomia-exporter does.", "", 
+        description = {"Serve Prometheus metrics as eunomia-exporter does.", "",
             "Serve Prometheus metrics from eBPF programs, as eunomia-exporter does: run the programs of an eunomia-exporter",
             "config (unchanged), count their events into its counters, and serve GET /metrics, POST /start (one program",
             "object, answers {\"id\":N}), POST /stop ({\"id\":N}) and GET /list on 127.0.0.1:8526 until Ctrl-C.",

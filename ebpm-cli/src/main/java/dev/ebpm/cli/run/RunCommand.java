@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ebpm run PKG [program options]}: load, attach, print events until Ctrl-C. */
 @Command(
         name = "run",
-        description = {"Run an eBPF package and print its events until Ctrl-C.", "", 
+        description = {"Run an eBPF package and print its events until Ctrl-C.", "",
             "Load an eBPF package into the kernel, attach its programs and print its events until Ctrl-C (or --duration).",
             "",
             "PKG is an installed package or bundled example name, a package.json, a *.skel.json (with its .bpf.o beside it), "

@@ -31,11 +31,22 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "the tar to write (replaced atomically)")
     Path out;
 
+    @Option(names = "--json", description = "Print JSON (the text columns' names as fields).")
+    boolean json;
+
     @Override
     public Integer call() {
         List<PackageSpec> parsed = specs.stream().map(PackageSpec::parse).toList();
         try (Session s = Session.open(registries.apply(store.settings(network.offline, true, false)))) {
             Bundles.Exported e = new Bundles(s).export(parsed, out);
+            if (json) {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("file", e.file().toString());
+                m.put("bytes", e.bytes());
+                m.put("packages", e.names());
+                StoreOutput.json(System.out, m);
+                return 0;
+            }
             System.out.println("exported " + e.names().size() + (e.names().size() == 1 ? " package" : " packages") + " to " + e.file()
                     + " (" + StoreOutput.size(e.bytes()) + "): " + String.join(", ", e.names()));
         }
