@@ -4,13 +4,34 @@ import dev.ebpm.cli.output.Terminal;
 import dev.ebpm.cli.output.UserError;
 import dev.ebpm.pkg.FileErrors;
 import dev.ebpm.loader.BpfException;
+import dev.ebpm.loader.ProgramOptionException;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
- * Turns any failure into the one line a user reads ({@code ebpm: error: ...}) and exit code 1.
- * A stack trace is printed only with EBPM_DEBUG=1; extra detail (a verifier log) with --verbose.
+ * ebpm's one error convention (docs/commands.md, "Errors and exit codes"): the one line a user reads
+ * ({@code ebpm: error: ...}) on stderr; exit 2 for a usage mistake, followed by a one-line hint to the command's --help
+ * (never the whole help); exit 1 for a failure. With --json, the same message also goes to stdout as a JSON object, so
+ * a script reading stdout sees why it got no record. A stack trace is printed only with EBPM_DEBUG=1; extra detail (a
+ * verifier log) with --verbose.
  */
-final class Errors implements CommandLine.IExecutionExceptionHandler {
+final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+    static final int USAGE = 2;
+
+    /** picocli's own usage mistakes: unknown option, missing parameter, a value it cannot convert. */
+    @Override
+    public int handleParseException(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        String message = e.getMessage() == null ? "bad command line" : e.getMessage();
+        System.err.println("ebpm: error: " + Terminal.escape(Character.toLowerCase(message.charAt(0)) + message.substring(1)));
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            System.err.println("ebpm: did you mean " + String.join(" or ", u.getSuggestions()) + "?");
+        }
+        hint(cl, false);
+        if (List.of(args).contains("--json")) jsonError(message, USAGE);
+        return USAGE;
+    }
+
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         System.out.flush();
@@ -25,7 +46,23 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
             System.err.println(be.toolOutput().stripTrailing());
         }
         if ("1".equals(System.getenv("EBPM_DEBUG"))) e.printStackTrace();
-        return e instanceof UserError ue ? ue.exitCode() : 1;
+        int code = e instanceof UserError ue ? ue.exitCode() : e instanceof ProgramOptionException ? USAGE : 1;
+        if (code == USAGE) hint(cl, e instanceof ProgramOptionException);
+        if (parsed != null && hasJson(parsed)) jsonError(message(e).strip(), code);
+        return code;
+    }
+
+    /** One line pointing at the help that explains the mistake: the package's own for a package option. */
+    private static void hint(CommandLine cl, boolean packageOption) {
+        System.err.println("Try '" + cl.getCommandSpec().qualifiedName() + (packageOption ? " PKG --help' for the package's options." : " --help' for more information."));
+    }
+
+    private static void jsonError(String message, int code) {
+        java.util.Map<String, Object> error = new java.util.LinkedHashMap<>();
+        error.put("error", message);
+        error.put("exit_code", code);
+        System.out.println(dev.ebpm.cli.output.Json.line(error));
+        System.out.flush();
     }
 
     /** The one line for {@code e}: never a Java exception class name (those are for EBPM_DEBUG=1). */
@@ -53,6 +90,13 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     private static boolean isKnown(Exception e) {
         String pkg = e.getClass().getPackageName();
         return pkg.startsWith("dev.ebpm");
+    }
+
+    private static boolean hasJson(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--json")) return true;
+        }
+        return false;
     }
 
     private static boolean hasVerbose(CommandLine.ParseResult parsed) {

@@ -18,13 +18,13 @@ import picocli.CommandLine.Command;
             "and cache them in a local store, and run them through libbpf.",
             "",
             "Common commands:",
-            "  ebpm install sigsnoop             resolve, download, verify and store a package",
+            "  ebpm install sigsnoop             resolve, download, verify, store a package",
             "  sudo ebpm run sigsnoop            run it (offline once installed)",
             "  ebpm run sigsnoop --help          list the options a package takes",
             "  ebpm search signal                find packages on the configured hubs",
             "  ebpm list / info NAME             what is installed, and what a package is",
             "  ebpm init mytool; ebpm build mytool; ebpm publish mytool --hub H",
-            "  ebpm pull/push REGISTRY/REPO:TAG      OCI registries (ebpm, ecli, bpfman, Inspektor Gadget)",
+            "  ebpm pull/push REGISTRY/REPO:TAG  OCI registries (ecli, bpfman, Gadget images)",
             "  ebpm doctor                       what this kernel and host support",
         },
         subcommandsRepeatable = false)
@@ -69,7 +69,9 @@ public final class Main implements Runnable {
     private static CommandLine build(List<Class<?>> subcommands) {
         CommandLine cl = new CommandLine(new Main());
         for (Class<?> c : subcommands) cl.addSubcommand(c);
-        cl.setExecutionExceptionHandler(new Errors());
+        Errors errors = new Errors();
+        cl.setExecutionExceptionHandler(errors);
+        cl.setParameterExceptionHandler(errors);
         addHelpEverywhere(cl);
         CommandLine run = cl.getSubcommands().get("run");
         if (run != null) {

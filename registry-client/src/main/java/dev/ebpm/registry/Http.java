@@ -259,6 +259,11 @@ public final class Http {
 
     /** Reads a whole (small) body, refusing a declared or actual length over {@code max}. */
     public static byte[] readBounded(Response r, long max, String what) {
+        return readBounded(r, max, what, TransferListener.Transfer.NONE);
+    }
+
+    /** The same, telling {@code progress} how far it got (a download a user waits for: an archive from a URL). */
+    public static byte[] readBounded(Response r, long max, String what, TransferListener.Transfer progress) {
         long declared = r.body().contentLength();
         if (declared > max) {
             throw new RegistryException(what + ": the hub announces " + declared + " bytes, over the limit of " + max);
@@ -270,7 +275,9 @@ public final class Http {
             while ((n = in.read(buf)) > 0) {
                 if (out.size() + n > max) throw new RegistryException(what + ": more than " + max + " bytes; stopped reading");
                 out.write(buf, 0, n);
+                progress.progressed(out.size());
             }
+            progress.finished(out.size());
             return out.toByteArray();
         } catch (IOException e) {
             throw new RegistryException(what + ": " + (e.getMessage() == null ? "connection failed" : e.getMessage()), e);

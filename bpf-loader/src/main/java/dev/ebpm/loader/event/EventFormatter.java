@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * Prints decoded events the way ecli does: a table with a TIME column and upper-case headers, or
- * one JSON object per line. 128-bit integers print as decimal (strings in JSON), enums by name.
+ * one JSON object per line. 128-bit integers print as decimal (strings in JSON), enums by name. Where the struct pairs
+ * addresses with an address family ({@link AddressFields}), the table shows them as addresses (with their port), and
+ * JSON adds {@code NAME_text} beside the raw value.
  */
 public final class EventFormatter {
     public enum Mode { TABLE, JSON }
@@ -15,6 +17,7 @@ public final class EventFormatter {
     private final EventLayout layout;
     private final Mode mode;
     private final int[] widths;
+    private final AddressFields addresses;
     private long cachedSecond = -1;
     private final byte[] timeText = new byte[8];
 
@@ -23,6 +26,7 @@ public final class EventFormatter {
         this.mode = mode;
         List<Field> fields = layout.fields();
         widths = new int[fields.size()];
+        addresses = AddressFields.of(fields);
         for (int i = 0; i < fields.size(); i++) {
             Field f = fields.get(i);
             int natural = switch (f.kind()) {
@@ -31,6 +35,7 @@ public final class EventFormatter {
                 case INT, ENUM -> f.size() <= 4 ? 6 : 10;
                 default -> 8;
             };
+            if (addresses.isAddress(i)) natural = 21; // 255.255.255.255:65535
             widths[i] = Math.max(f.name().length(), natural);
         }
     }
@@ -62,6 +67,16 @@ public final class EventFormatter {
                 out.ch('"').ascii(f.name()).ascii("\":");
                 if (f.offset() + f.size() > length) out.ascii("null");
                 else json(f, b, base + f.offset(), out);
+                if (addresses.isAddress(i)) {
+                    out.ascii(",\"").ascii(f.name()).ascii("_text\":");
+                    if (!addresses.readable(i, fields, b, base, length)) {
+                        out.ascii("null");
+                    } else {
+                        out.ch('"');
+                        addresses.write(i, fields, b, base, length, out, false);
+                        out.ch('"');
+                    }
+                }
             }
             out.ascii("}\n");
             return;
@@ -72,7 +87,7 @@ public final class EventFormatter {
             out.ch(' ');
             int start = out.length();
             if (f.offset() + f.size() > length) out.ch('-');
-            else text(f, b, base + f.offset(), out);
+            else if (!addresses.isAddress(i) || !addresses.write(i, fields, b, base, length, out, true)) text(f, b, base + f.offset(), out);
             if (i < fields.size() - 1) out.pad(widths[i] - (out.length() - start));
         }
         out.ch('\n');

@@ -2,6 +2,7 @@ package dev.ebpm.loader.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ebpm.loader.BpfException;
+import dev.ebpm.loader.ProgramOptionException;
 import dev.ebpm.loader.event.Field;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -20,14 +21,14 @@ final class VariableWriter {
         switch (f.kind()) {
             case BOOL -> {
                 if (!value.equals("true") && !value.equals("false") && !value.equals("1") && !value.equals("0")) {
-                    throw new BpfException("option --" + varName + " expects true or false, got '" + value + "'");
+                    throw new ProgramOptionException("option --" + varName + " expects true or false, got '" + value + "'");
                 }
                 section.put(f.offset(), (byte) (value.equals("true") || value.equals("1") ? 1 : 0));
             }
             case CHAR_ARRAY -> {
                 byte[] b = value.getBytes(StandardCharsets.UTF_8);
                 if (b.length >= f.size()) {
-                    throw new BpfException("option --" + varName + " is at most " + (f.size() - 1) + " bytes, got " + b.length);
+                    throw new ProgramOptionException("option --" + varName + " is at most " + (f.size() - 1) + " bytes, got " + b.length);
                 }
                 for (int i = 0; i < f.size(); i++) section.put(f.offset() + i, i < b.length ? b[i] : 0);
             }
@@ -53,13 +54,13 @@ final class VariableWriter {
         try {
             v = value.startsWith("0x") || value.startsWith("0X") ? new BigInteger(value.substring(2), 16) : new BigInteger(value);
         } catch (NumberFormatException e) {
-            throw new BpfException("option --" + varName + " expects an integer (" + f.cType() + "), got '" + value + "'");
+            throw new ProgramOptionException("option --" + varName + " expects an integer (" + f.cType() + "), got '" + value + "'");
         }
         int bits = Math.min(f.size(), 8) * 8;
         BigInteger min = f.signed() ? BigInteger.ONE.shiftLeft(bits - 1).negate() : BigInteger.ZERO;
         BigInteger max = f.signed() ? BigInteger.ONE.shiftLeft(bits - 1).subtract(BigInteger.ONE) : BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
         if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
-            throw new BpfException("option --" + varName + " is out of range for " + f.cType() + ": " + value + " (allowed " + min + ".." + max + ")");
+            throw new ProgramOptionException("option --" + varName + " is out of range for " + f.cType() + ": " + value + " (allowed " + min + ".." + max + ")");
         }
         return v.longValue();
     }

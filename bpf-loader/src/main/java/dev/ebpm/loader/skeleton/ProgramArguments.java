@@ -2,6 +2,7 @@ package dev.ebpm.loader.skeleton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ebpm.loader.BpfException;
+import dev.ebpm.loader.ProgramOptionException;
 import dev.ebpm.loader.skeleton.EunomiaPackage.Variable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,16 +75,16 @@ public final class ProgramArguments {
             }
             Option opt = find(word);
             if (opt == null) {
-                throw new BpfException("unknown option '" + word + "' for " + programName + "; valid options: " + validList());
+                throw new ProgramOptionException("unknown option '" + word + "' for " + programName + "; valid options: " + validList());
             }
             if (opt.isBool()) {
-                if (inline != null) throw new BpfException("option " + opt.flag() + " takes no value");
+                if (inline != null) throw new ProgramOptionException("option " + opt.flag() + " takes no value");
                 boolean value = opt.boolDefault() == null || !opt.boolDefault();
                 values.put(opt.variable().name, Boolean.toString(value));
             } else {
                 String value = inline;
                 if (value == null) {
-                    if (i + 1 >= args.size()) throw new BpfException("option " + word + " needs a value (" + opt.variable().type + ")");
+                    if (i + 1 >= args.size()) throw new ProgramOptionException("option " + word + " needs a value (" + opt.variable().type + ")");
                     value = args.get(++i);
                 }
                 values.put(opt.variable().name, value);

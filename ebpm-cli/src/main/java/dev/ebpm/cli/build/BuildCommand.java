@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * header as ecc does; {@code --wasm} builds the directory's WASM app around it.
  */
 @Command(name = "build", mixinStandardHelpOptions = true,
-        description = {"Compile a *.bpf.c with clang and write an eunomia package.json, as ecc does.",
+        description = {"Compile a *.bpf.c with clang into a package, as ecc does.", "", "Compile a *.bpf.c with clang and write an eunomia package.json, as ecc does.",
             "",
             "DIR builds the directory's one NAME.bpf.c, with NAME.h beside it as the event header if there is one; "
                 + "FILE.bpf.c [EVENT.h] names them. Every struct the event header defines becomes an export type "
@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
             "  ebpm build examples/sigsnoop",
             "  ebpm build sigsnoop.bpf.c sigsnoop.h -o out",
             "  ebpm build -a -DMY_TRACE_DEBUG -a '-I include' .",
-            "  ebpm build --wasm ./my-app              # also compiles app.c into my-app/app.wasm",
-            "  ebpm build --btfgen --btfhub-archive ~/btfhub-archive .   # runs on kernels without BTF too"})
+            "  ebpm build --wasm ./my-app              # also builds my-app/app.wasm",
+            "  ebpm build --btfgen --btfhub-archive ~/btfhub-archive .",
+            "                                          # runs on kernels without BTF too"})
 public final class BuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

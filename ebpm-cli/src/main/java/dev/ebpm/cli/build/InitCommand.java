@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code ebpm init NAME [--wasm]}: a new package directory with a CO-RE program, its event header, manifest, README and CI. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Create a package directory NAME: NAME.bpf.c, NAME.h (the event it sends, as ecc expects it), ebpm.json, README.md",
+        description = {"Create a new package directory from a template.", "", "Create a package directory NAME: NAME.bpf.c, NAME.h (the event it sends, as ecc expects it), ebpm.json, README.md",
             "and .github/workflows/ebpm.yml (a CI workflow that builds, tests, and on a v* tag publishes the package)."})
 public final class InitCommand implements Callable<Integer> {
     @Spec

@@ -1,28 +1,30 @@
 package dev.ebpm.cli.hub;
 
+import dev.ebpm.cli.options.NetworkOptions;
+import dev.ebpm.cli.options.ProgressOptions;
 import dev.ebpm.cli.options.RegistryFlags;
 import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.session.Session;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-/** Options every hub command takes (a picocli mixin). */
+/** Options every hub command takes (a picocli mixin); those that download add {@link ProgressOptions}. */
 public final class HubOptions {
-    @Option(names = "--offline", description = "never use the network: cached indexes and downloads only (also EBPM_OFFLINE=1)")
-    boolean offline;
-
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
-    boolean quiet;
+    @Mixin NetworkOptions network = new NetworkOptions();
 
     @Mixin StoreOptions store = new StoreOptions();
 
     @Mixin RegistryFlags registries = new RegistryFlags();
 
+    /** A session that shows no download progress (the command downloads nothing large). */
     Session session() {
-        return session(false);
+        return open(true, false);
     }
 
-    Session session(boolean locked) {
-        return Session.open(registries.apply(store.settings(offline, quiet, locked)));
+    Session session(ProgressOptions progress, boolean locked) {
+        return open(progress.quiet, locked);
+    }
+
+    private Session open(boolean quiet, boolean locked) {
+        return Session.open(registries.apply(store.settings(network.offline, quiet, locked)));
     }
 }

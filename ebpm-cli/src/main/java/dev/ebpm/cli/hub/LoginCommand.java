@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ebpm login REGISTRY}: checks the credentials against the registry, then stores them as docker login does. */
-@Command(name = "login", description = {"Log in to an OCI registry: the credentials are checked against it (basic auth or its token",
+@Command(name = "login", description = {"Log in to an OCI registry.", "", "Log in to an OCI registry: the credentials are checked against it (basic auth or its token",
         "service), then kept where Docker keeps them ($DOCKER_CONFIG/config.json or ~/.docker/config.json, or its",
         "credential helper), so docker, skopeo and ecli share them. The password is never printed."},
         footer = {"", "Examples:", "  echo \"$TOKEN\" | ebpm login ghcr.io -u myname --password-stdin"})
@@ -22,7 +22,7 @@ public final class LoginCommand implements Runnable {
     @Parameters(paramLabel = "REGISTRY", description = "HOST[:PORT]")
     String registry;
 
-    @Option(names = {"-u", "--username"}, required = true, paramLabel = "USER")
+    @Option(names = {"-u", "--username"}, required = true, paramLabel = "USER", description = "the registry account to log in as")
     String username;
 
     @Option(names = "--password-stdin", description = "read the password from standard input (else it is asked on the terminal)")

@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code ebpm logout REGISTRY}. */
-@Command(name = "logout", description = "Forget the credentials kept for an OCI registry (in the Docker config file or its credential helper).")
+@Command(name = "logout", description = {"Forget the credentials kept for an OCI registry.", "", "Forget the credentials kept for an OCI registry (in the Docker config file or its credential helper)."})
 public final class LogoutCommand implements Runnable {
     @Parameters(paramLabel = "REGISTRY", description = "HOST[:PORT]")
     String registry;

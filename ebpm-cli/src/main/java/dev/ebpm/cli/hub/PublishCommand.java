@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ebpm publish [DIR|ARCHIVE] --hub H [--key K]}: packs a package directory if needed, signs it and uploads both. */
-@Command(name = "publish", description = {"Publish a package to an ebpm hub. DIR (default .) must hold an ebpm.json; it is",
+@Command(name = "publish", description = {"Publish a package to an ebpm hub.", "", "Publish a package to an ebpm hub. DIR (default .) must hold an ebpm.json; it is",
         "packed first (reproducibly). An .ebpm archive is uploaded as it is. Versions are immutable.",
         "With --key the manifest is signed and the signature uploaded with the archive (an archive's ARCHIVE.sig is",
         "sent if there is one); the hub checks it against the publisher's registered keys and serves it to clients."})

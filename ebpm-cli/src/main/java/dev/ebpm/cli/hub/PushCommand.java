@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ebpm push DIR|ARCHIVE|app.wasm REF}: ebpm's artifact with its signature referrer, or ecli's WASM artifact. */
-@Command(name = "push", description = {"Push a package to an OCI registry. DIR (with an ebpm.json) is packed first; a .ebpm archive goes as",
+@Command(name = "push", description = {"Push a package to an OCI registry.", "", "Push a package to an OCI registry. DIR (with an ebpm.json) is packed first; a .ebpm archive goes as",
         "it is, as ebpm's artifact, its signature (--key, else ARCHIVE.sig) attached as an OCI 1.1 referrer.",
         "With --format ecli, FILE is a WASM module pushed exactly as `ecli push` does, so ecli pull and ecli run read it."},
         footer = {"", "Examples:", "  ebpm push ./sigsnoop ghcr.io/myorg/sigsnoop:1.0.0 --key me",

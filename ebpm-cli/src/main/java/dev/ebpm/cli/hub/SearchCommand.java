@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ebpm search TERM}: packages with every word of TERM in their name, description or keywords, on every hub. */
-@Command(name = "search", description = {"Search the configured hubs by name, description and keywords (every word of TERM must match).",
+@Command(name = "search", description = {"Search the configured hubs for packages.", "", "Search the configured hubs by name, description and keywords (every word of TERM must match).",
         "An ebpm hub answers from its search endpoint, best match first; other hubs and offline searches use the index.",
         "Static hubs (eunomia's) cannot be listed; ask for a name there with `ebpm install NAME`."})
 public final class SearchCommand implements Runnable {

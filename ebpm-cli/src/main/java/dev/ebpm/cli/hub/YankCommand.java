@@ -10,10 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ebpm yank NAME@VERSION --hub H}: hides a version from resolution (lockfiles still get it). */
-@Command(name = "yank", description = {"Mark a published version as yanked: new installs skip it, installs pinned by",
+@Command(name = "yank", description = {"Mark a published version as yanked (or --undo it).", "", "Mark a published version as yanked: new installs skip it, installs pinned by",
         "ebpm.lock still get it. --undo reverses it."})
 public final class YankCommand implements Runnable {
-    @Parameters(paramLabel = "NAME@VERSION")
+    @Parameters(paramLabel = "NAME@VERSION", description = "the package and the exact version to yank")
     String spec;
 
     @Option(names = "--hub", required = true, paramLabel = "HUB", description = "a configured hub name, or the hub's URL")
@@ -22,7 +22,7 @@ public final class YankCommand implements Runnable {
     @Option(names = "--token", paramLabel = "TOKEN", description = "publish token (default: $EBPM_TOKEN)")
     String token;
 
-    @Option(names = "--undo", description = "un-yank")
+    @Option(names = "--undo", description = "un-yank the version: installs may pick it again")
     boolean undo;
 
     @Mixin HubOptions hub;

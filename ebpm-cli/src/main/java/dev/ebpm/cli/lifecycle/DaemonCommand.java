@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * {@code ebpm daemon}: the process that hosts every detached run of a store (started on demand by {@code ebpm run -d},
  * or by systemd), and {@code status} / {@code stop} to ask it how it is or to go.
  */
-@Command(name = "daemon", description = {
+@Command(name = "daemon", description = {"Host the store's detached runs (ebpm run -d starts it).", "",
     "Host every detached run of the store in this process, serving the CLI on a Unix socket (<store>/runs/daemon.sock)",
     "that admits root and one group. ebpm run -d starts one when none runs; systemd can too (docs/lifecycle.md).",
     "It adopts the runs a previous daemon pinned and restarts those marked --restart. SIGTERM ends it and leaves",
@@ -89,7 +89,7 @@ public final class DaemonCommand implements Callable<Integer> {
         return cmd;
     }
 
-    @Command(name = "status", description = "Say whether the store's daemon runs: its pid, socket, group, memory and the runs it hosts.")
+    @Command(name = "status", description = {"Say whether the store's daemon runs, and what it hosts.", "", "Say whether the store's daemon runs: its pid, socket, group, memory and the runs it hosts."})
     static final class Status implements Callable<Integer> {
         @Mixin StoreOptions store = new StoreOptions();
 
@@ -121,7 +121,7 @@ public final class DaemonCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "stop", description = "Ask the store's daemon to exit; pinned programs stay attached and the next daemon adopts them.")
+    @Command(name = "stop", description = {"Ask the store's daemon to exit; pinned programs stay attached.", "", "Ask the store's daemon to exit; pinned programs stay attached and the next daemon adopts them."})
     static final class Stop implements Callable<Integer> {
         @Mixin StoreOptions store = new StoreOptions();
 

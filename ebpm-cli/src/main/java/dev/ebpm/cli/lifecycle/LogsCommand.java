@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "logs", description = {
+@Command(name = "logs", description = {"Print the events a detached run printed.", "",
     "Print the events a detached run printed (JSON lines for eBPF packages, the guest's stdout for WASM ones).",
 })
 public final class LogsCommand implements Callable<Integer> {

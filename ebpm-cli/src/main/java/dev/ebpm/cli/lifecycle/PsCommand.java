@@ -1,8 +1,5 @@
 package dev.ebpm.cli.lifecycle;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.cli.output.TextTable;
 import dev.ebpm.core.runs.DetachedRuns;
@@ -22,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "ps", description = {
+@Command(name = "ps", description = {"List detached runs (with --all, the kernel's programs too).", "",
     "List detached runs (ebpm run -d): id, package, pid, uptime, attached programs, events seen, state.",
     "A run whose programs went with their host is marked killed; one whose programs are pinned stays running until a",
     "daemon adopts it. With --all, ended runs too, and every BPF program in the kernel, ebpm's marked with their run.",
@@ -40,11 +37,15 @@ public final class PsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON (the runs; with --programs, the kernel's programs)")
     boolean json;
 
+    @Option(names = {"-w", "--wide"}, description = "show the ATTACHED column whole (else cut to the terminal's width: $COLUMNS, "
+            + "or the terminal's own; a pipe or file gets whole lines)")
+    boolean wide;
+
     @Override
     public Integer call() throws IOException {
         try (Session session = store.session()) {
             if (programs) return programs(session, json);
-            int code = list(session, all, json);
+            int code = list(session, all, json, wide);
             if (all && !json) {
                 System.out.println();
                 programs(session, false);
@@ -54,7 +55,7 @@ public final class PsCommand implements Callable<Integer> {
     }
 
     /** `ps` over the session's store, for `ebpm list --running` too. */
-    public static int list(Session session, boolean all, boolean json) throws IOException {
+    public static int list(Session session, boolean all, boolean json, boolean wide) throws IOException {
         List<DetachedRuns.Listed> runs = new ArrayList<>();
         int waiting = 0;
         for (DetachedRuns.Listed l : new DetachedRuns(session).list(all)) {
@@ -63,7 +64,7 @@ public final class PsCommand implements Callable<Integer> {
             if (l.waiting()) waiting++;
             if (all || r.state().live()) runs.add(l);
         }
-        print(runs, json, all);
+        print(runs, json, all, wide);
         if (waiting > 0 && !json) {
             System.err.println("ebpm: " + waiting + (waiting == 1 ? " run waits" : " runs wait")
                     + " for the daemon; start it with: ebpm daemon (or systemctl start ebpm)");
@@ -71,12 +72,12 @@ public final class PsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void print(List<DetachedRuns.Listed> runs, boolean json, boolean all) throws IOException {
+    private static void print(List<DetachedRuns.Listed> runs, boolean json, boolean all, boolean wide) throws IOException {
         Instant now = Instant.now();
         if (json) {
             List<Map<String, Object>> out = new ArrayList<>();
             for (DetachedRuns.Listed r : runs) out.add(r.json(now));
-            writeJson(out);
+            dev.ebpm.cli.output.Json.print(System.out, out);
             return;
         }
         if (runs.isEmpty()) {
@@ -92,7 +93,8 @@ public final class PsCommand implements Callable<Integer> {
                     uptime(r, now), programs(r), Long.toString(l.status().events()), l.state(),
                     targets.isEmpty() ? "-" : String.join(", ", targets)));
         }
-        TextTable.print(System.out, List.of("ID", "PACKAGE", "PID", "UPTIME", "PROGS", "EVENTS", "STATE", "ATTACHED"), rows);
+        TextTable.print(System.out, List.of("ID", "PACKAGE", "PID", "UPTIME", "PROGS", "EVENTS", "STATE", "ATTACHED"), rows,
+                wide ? Integer.MAX_VALUE : dev.ebpm.cli.output.Terminal.width());
     }
 
     /** Every BPF program in the kernel; a user who may not list them is told so and the runs stand. */
@@ -107,7 +109,7 @@ public final class PsCommand implements Callable<Integer> {
         if (json) {
             List<Map<String, Object>> out = new ArrayList<>();
             for (DetachedRuns.KernelProgram k : all) out.add(toJson(k));
-            writeJson(out);
+            dev.ebpm.cli.output.Json.print(System.out, out);
             return 0;
         }
         System.out.println("BPF programs in the kernel (" + all.size() + "):");
@@ -151,13 +153,6 @@ public final class PsCommand implements Callable<Integer> {
         m.put("package", k.run() == null ? null : k.run().packageName());
         m.put("run_state", k.run() == null ? null : k.run().state().id());
         return m;
-    }
-
-    private static void writeJson(Object value) throws IOException {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        m.writeValue(System.out, value);
-        System.out.println();
-        System.out.flush();
     }
 
     private static String programs(RunRecord r) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "stop", description = {
+@Command(name = "stop", description = {"Stop detached runs.", "",
     "Stop detached runs: SIGTERM asks each runner to detach its programs and exit; one still alive after --timeout",
     "is killed (SIGKILL) and what it pinned is removed. By NAME, every running run of that package stops.",
 })
@@ -27,11 +27,21 @@ public final class StopCommand implements Callable<Integer> {
 
     @Mixin StoreOptions store = new StoreOptions();
 
+    @Option(names = "--json", description = "Print JSON (the text columns' names as fields).")
+    boolean json;
+
     @Override
     public Integer call() {
         if (timeoutSeconds < 0 || Double.isNaN(timeoutSeconds)) throw new UserError("--timeout expects seconds >= 0");
         try (Session session = store.session()) {
             DetachedRuns.Stopped stopped = new DetachedRuns(session).stop(target, all, Duration.ofMillis((long) (timeoutSeconds * 1000)));
+            if (json) {
+                java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+                out.put("stopped", stopped.ids());
+                out.put("killed", stopped.killed());
+                dev.ebpm.cli.output.Json.print(System.out, out);
+                return 0;
+            }
             if (stopped.ids().isEmpty()) {
                 System.err.println("ebpm: no running programs to stop");
                 return 0;

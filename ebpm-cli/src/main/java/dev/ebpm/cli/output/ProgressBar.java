@@ -24,10 +24,9 @@ public final class ProgressBar implements TransferListener.Transfer {
         this.total = total;
     }
 
-    /** A bar that draws nothing if {@code quiet} or there is no console. */
-    public static ProgressBar create(String label, long total, boolean quiet) {
-        boolean enabled = !quiet && System.console() != null;
-        return new ProgressBar(enabled ? System.err : null, label, total);
+    /** A bar on stderr, or one that draws nothing when stderr is not a terminal (a file, a pipe, a test). */
+    public static ProgressBar create(String label, long total) {
+        return new ProgressBar(Terminal.stderrIsTerminal() ? System.err : null, label, total);
     }
 
     @Override
@@ -59,6 +58,6 @@ public final class ProgressBar implements TransferListener.Transfer {
     }
 
     private static String mib(double bytes) {
-        return String.format("%.1f MiB", bytes / (1 << 20));
+        return bytes < 1 << 20 ? String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024) : String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (1 << 20));
     }
 }

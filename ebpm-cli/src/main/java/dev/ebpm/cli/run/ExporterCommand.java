@@ -1,6 +1,7 @@
 package dev.ebpm.cli.run;
 
 import dev.ebpm.cli.options.MetricsFlags;
+import dev.ebpm.cli.options.NetworkOptions;
 import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.session.Session;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code ebpm exporter --config FILE}: eunomia-exporter's server, as a drop-in. */
 @Command(
         name = "exporter",
-        description = {
+        description = {"Serve Prometheus metrics as eunomia-exporter does.", "",
             "Serve Prometheus metrics from eBPF programs, as eunomia-exporter does: run the programs of an eunomia-exporter",
             "config (unchanged), count their events into its counters, and serve GET /metrics, POST /start (one program",
             "object, answers {\"id\":N}), POST /stop ({\"id\":N}) and GET /list on 127.0.0.1:8526 until Ctrl-C.",
@@ -43,6 +44,8 @@ public final class ExporterCommand implements Callable<Integer> {
 
     @Mixin StoreOptions store = new StoreOptions();
 
+    @Mixin NetworkOptions network = new NetworkOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         MetricsFlags flags = new MetricsFlags();
@@ -50,7 +53,7 @@ public final class ExporterCommand implements Callable<Integer> {
         flags.otlp = otlp;
         flags.otlpIntervalSeconds = otlpInterval;
         flags.maxSeries = maxSeries;
-        try (Session session = store.session()) {
+        try (Session session = Session.open(store.settings(network.offline, true, false))) {
             return MetricsWiring.serveExporter(session, Optional.ofNullable(config), flags, allowUnsigned);
         }
     }

@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ebpm run PKG [program options]}: load, attach, print events until Ctrl-C. */
 @Command(
         name = "run",
-        description = {
+        description = {"Run an eBPF package and print its events until Ctrl-C.", "",
             "Load an eBPF package into the kernel, attach its programs and print its events until Ctrl-C (or --duration).",
             "",
             "PKG is an installed package or bundled example name, a package.json, a *.skel.json (with its .bpf.o beside it), "
@@ -50,10 +50,13 @@ import picocli.CommandLine.Parameters;
             "  sudo ebpm run --ifname eth0 ./xdp_count",
             "  sudo ebpm run sigsnoop-wasm -d 10",
             "  sudo ebpm run ghcr.io/eunomia-bpf/sigsnoop:latest",
-            "  sudo ebpm run -d sigsnoop        # detached: prints a run id; see ebpm ps, logs, stop",
-            "  sudo ebpm run -d --restart always sigsnoop   # comes back after a reboot (with the daemon's systemd unit)",
-            "  sudo ebpm run runqlat --metrics 9464             # Prometheus text at http://127.0.0.1:9464/metrics",
-            "  sudo ebpm run --metrics 9464 --metrics-config config.yaml   # an eunomia-exporter config, unchanged",
+            "  sudo ebpm run -d sigsnoop        # detached: prints a run id (see ebpm ps)",
+            "  sudo ebpm run -d --restart always sigsnoop",
+            "                                   # back after a reboot (with the systemd unit)",
+            "  sudo ebpm run runqlat --metrics 9464",
+            "                                   # Prometheus text at 127.0.0.1:9464/metrics",
+            "  sudo ebpm run --metrics 9464 --metrics-config config.yaml",
+            "                                   # an eunomia-exporter config, unchanged",
             "  sudo ebpm run minimal            # bpf_printk lines, marked bpf_printk",
         })
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
@@ -85,6 +88,12 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             description = "samples per second on each CPU for perf_event programs (default: the package's, else 1 as ecli)")
     Long sampleFreq;
 
+    @Option(names = "--offline", description = "Use no network: run an installed package or a file, never fetch one from a hub or registry (also EBPM_OFFLINE=1).")
+    boolean offline;
+
+    @Option(names = {"-q", "--quiet"}, description = "Show no download progress (shown only when stderr is a terminal).")
+    boolean quiet;
+
     @Option(names = {"-h", "--help"}, description = "show this help, or with PKG the package's options")
     boolean help;
 
@@ -97,15 +106,15 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             + "(default). ebpm stop ends it for good.")
     String restart;
 
-    @Option(names = "--allow-unsigned", description = {"run a package fetched from a hub (not installed) even if it is unsigned or signed",
-            "by a key not trusted here, with a warning. Tampered signatures are refused regardless."})
+    @Option(names = "--allow-unsigned", description = "run a package fetched from a hub (not installed) even if it is unsigned or signed "
+            + "by a key not trusted here, with a warning. Tampered signatures are refused regardless.")
     boolean allowUnsigned;
 
     @Option(names = "--wasm-interpreter", description = "run a WASM package in Chicory's interpreter instead of compiling it to JVM bytecode")
     boolean wasmInterpreter;
 
-    @Option(names = "--trace-pipe", negatable = true, description = {"show the lines the programs write with bpf_printk, marked bpf_printk",
-            "(default: on for packages with no ring or perf buffer and no histogram map)"})
+    @Option(names = "--trace-pipe", negatable = true, description = "show the lines the programs write with bpf_printk, marked bpf_printk "
+            + "(default: on for packages with no ring or perf buffer and no histogram map)")
     Boolean tracePipe;
 
     @picocli.CommandLine.Mixin
@@ -123,12 +132,15 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     @Override
     public Integer call() {
         if (pkg == null && metrics.config == null) {
+            if (!help) throw new UserError("ebpm run needs a package (PKG) or --metrics-config FILE", 2);
             spec.commandLine().usage(System.out);
             return 0;
         }
         if (restart != null && !detach) throw new UserError("--restart applies to detached runs: add -d");
         if (restart != null) RestartPolicy.of(restart);
-        try (Session session = Session.open(registries.apply(store.settings(false, false, false)))) {
+        // --offline may also follow PKG: the session needs it before the package is located
+        boolean offlineAfterPkg = programArgs.contains("--offline");
+        try (Session session = Session.open(registries.apply(store.settings(offline || offlineAfterPkg, quiet, false)))) {
             Prepared p = prepare(session);
             if (p == null) return 0;
             if (p.pkg().isWasm() && metrics.anyGiven()) throw new UserError("metrics options apply to eBPF packages; " + p.pkg().name() + " is a WASM package");
@@ -141,7 +153,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     private int runBpf(Prepared p, dev.ebpm.loader.run.RunObserver observer) {
         long lost = ForegroundRun.bpf(p.pkg(), p.options(), new FileOutputStream(FileDescriptor.out), System.err, attachPoints -> {
             if (verbose) for (String a : attachPoints) System.err.println("ebpm: attached " + a);
-            System.err.println("ebpm: " + p.pkg().name() + " running (" + attachPoints.size() + " programs attached); Ctrl-C to stop");
+            System.err.println("ebpm: " + p.pkg().name() + " running (" + attachPoints.size() + (attachPoints.size() == 1 ? " program" : " programs") + " attached); Ctrl-C to stop");
         }, observer);
         if (lost > 0) System.err.println("ebpm: " + lost + " events were lost (buffer full)");
         return 0;
@@ -252,6 +264,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             switch (name) {
                 case "-j", "--json" -> json = true;
                 case "--verbose" -> verbose = true;
+                case "--offline" -> offline = true;
                 case "--trace-pipe" -> tracePipe = true;
                 case "--no-trace-pipe" -> tracePipe = false;
                 case "--btf", "--ifname", "--uprobe-binary", "--duration", "--sample-freq" -> {

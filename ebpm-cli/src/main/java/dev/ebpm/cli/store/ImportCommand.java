@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import", description = {"Install every package of an OCI image layout tar (what ebpm export, ig image export or",
+@Command(name = "import", description = {"Install every package of an OCI image layout tar.", "", "Install every package of an OCI image layout tar (what ebpm export, ig image export or",
         "skopeo copy oci-archive: write), each verified as a pull would be: signatures checked, foreign formats only with",
         "--allow-unsigned. Uses no network; nothing is stored if any package is refused."})
 public final class ImportCommand implements Callable<Integer> {
@@ -23,10 +23,25 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--allow-unsigned", description = "also install unsigned packages and foreign formats, with a warning; recorded in the store")
     boolean allowUnsigned;
 
+    @Option(names = "--json", description = "Print JSON (the text columns' names as fields).")
+    boolean json;
+
     @Override
     public Integer call() {
         try (Session s = Session.open(store.settings(false, true, false))) {
             List<Bundles.Imported> done = new Bundles(s).importBundle(bundle, allowUnsigned);
+            if (json) {
+                List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+                for (Bundles.Imported i : done) {
+                    java.util.Map<String, Object> m = StoreOutput.installed(i.result(), s.storeRoot());
+                    m.put("name", i.name());
+                    m.put("format", i.format());
+                    m.put("digest", i.digest());
+                    out.add(m);
+                }
+                StoreOutput.json(System.out, out);
+                return 0;
+            }
             for (Bundles.Imported i : done) {
                 System.out.println((i.result().alreadyInstalled() ? i.result().id() + " is already installed" : "installed " + i.result().id())
                         + " from " + i.name() + " (" + i.format() + ", " + i.digest() + ")");

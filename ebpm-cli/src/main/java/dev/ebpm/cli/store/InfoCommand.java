@@ -1,5 +1,6 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.options.NetworkOptions;
 import dev.ebpm.cli.options.RegistryFlags;
 import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.cli.output.Terminal;
@@ -9,7 +10,6 @@ import dev.ebpm.core.hub.Hubs;
 import dev.ebpm.core.install.Inventory;
 import dev.ebpm.core.session.Session;
 import dev.ebpm.core.spec.PackageSpec;
-import dev.ebpm.registry.HubVersion;
 import dev.ebpm.store.InstalledVersion;
 import dev.ebpm.pkg.trust.KeyRing;
 import dev.ebpm.pkg.trust.SignatureEnvelope;
@@ -25,7 +25,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "info", description = "Show a package: for an installed one its manifest, files and digests, where it came from and its signature status; else what a hub or the file says.")
+@Command(name = "info", description = {"Show what a package is, installed or not.", "", "Show a package: for an installed one its manifest, files and digests, where it came from and its signature status; else what a hub or the file says."})
 public final class InfoCommand implements Callable<Integer> {
     @Mixin StoreOptions store;
 
@@ -37,18 +37,17 @@ public final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    @Option(names = "--offline", description = "for a package not installed, ask only the cached hub indexes")
-    boolean offline;
+    @Mixin NetworkOptions network;
 
     @Override
     public Integer call() throws Exception {
         Inventory.Description d;
-        try (Session s = Session.open(registries.apply(store.settings(offline, true, false)))) {
+        try (Session s = Session.open(registries.apply(store.settings(network.offline, true, false)))) {
             d = new Inventory(s).describe(PackageSpec.parse(spec));
         }
         if (d instanceof Inventory.Remote r) {
             if (json) {
-                StoreOutput.json(System.out, remoteJson(r.info()));
+                StoreOutput.json(System.out, dev.ebpm.cli.hub.RemoteInfoPrinter.json(r.info()));
             } else {
                 dev.ebpm.cli.hub.RemoteInfoPrinter.print(r.info(), System.out);
             }
@@ -132,28 +131,6 @@ public final class InfoCommand implements Callable<Integer> {
             rows.add(List.of("    sha256:" + f.getValue().sha256(), Long.toString(f.getValue().size()), f.getKey()));
         }
         dev.ebpm.cli.output.TextTable.print(System.out, List.of("    DIGEST", "SIZE", "PATH"), rows);
-    }
-
-    private static Map<String, Object> remoteJson(Hubs.RemoteInfo r) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", r.pkg().name().value());
-        out.put("hub", r.hub());
-        out.put("location", r.location());
-        out.put("description", r.pkg().description());
-        out.put("keywords", r.pkg().keywords());
-        out.put("current", r.pkg().current().map(v -> v.version().toString()).orElse(null));
-        List<Map<String, Object>> versions = new ArrayList<>();
-        for (HubVersion v : r.pkg().versions()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("version", v.version().toString());
-            m.put("kind", v.kind() == null ? null : v.kind().id());
-            m.put("size", v.size());
-            m.put("sha256", v.sha256());
-            m.put("yanked", v.yanked());
-            versions.add(m);
-        }
-        out.put("versions", versions);
-        return out;
     }
 
     /** "verified: key 3475 0f98 ... for hub examples", or "unsigned (unsigned allowed)". */

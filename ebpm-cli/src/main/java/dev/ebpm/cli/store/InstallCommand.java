@@ -1,5 +1,7 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.options.NetworkOptions;
+import dev.ebpm.cli.options.ProgressOptions;
 import dev.ebpm.cli.options.RegistryFlags;
 import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.install.Installer;
@@ -15,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "install", mixinStandardHelpOptions = true,
-        description = {"Install a package into the local store: by name from the configured hubs (NAME, NAME@VERSION, "
+        description = {"Install a package into the local store.", "", "Install a package into the local store: by name from the configured hubs (NAME, NAME@VERSION, "
             + "NAME@RANGE such as sigsnoop@^1.0, or HUB/NAME), from an OCI registry (REGISTRY/REPO[:TAG][@sha256:...], "
             + "oci:// optional; see ebpm pull), or from a .ebpm archive file, a package directory, an "
             + "http(s) URL, or - (an archive on standard input).",
@@ -35,24 +37,27 @@ public final class InstallCommand implements Callable<Integer> {
     @Option(names = "--signature", paramLabel = "FILE", description = "The archive's detached signature (default: ARCHIVE.sig beside it, if present).")
     Path signature;
 
-    @Option(names = "--allow-unsigned", description = {"Install even if the package is unsigned or signed by a key not trusted here,",
-            "with a warning; recorded in the store and shown by `ebpm info`. Tampered signatures are refused regardless."})
+    @Option(names = "--allow-unsigned", description = "Install even if the package is unsigned or signed by a key not trusted here, "
+            + "with a warning; recorded in the store and shown by `ebpm info`. Tampered signatures are refused regardless.")
     boolean allowUnsigned;
 
-    @Option(names = "--offline", description = "never use the network: the cached index only (also EBPM_OFFLINE=1)")
-    boolean offline;
+    @Mixin NetworkOptions network;
 
     @Option(names = "--locked", description = "install exactly what ebpm.lock pins; refuse anything not in it")
     boolean locked;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
-    boolean quiet;
+    @Mixin ProgressOptions progress;
+
+    @Option(names = "--json", description = "Print JSON (the text columns' names as fields).")
+    boolean json;
 
     @Override
     public Integer call() {
-        try (Session s = Session.open(registries.apply(store.settings(offline, quiet, locked)))) {
+        try (Session s = Session.open(registries.apply(store.settings(network.offline, progress.quiet, locked)))) {
             InstallResult r = new Installer(s).install(PackageSpec.parse(archive), new Installer.Request(allowUnsigned, Optional.ofNullable(signature)));
-            if (r.alreadyInstalled()) {
+            if (json) {
+                StoreOutput.json(System.out, StoreOutput.installed(r, s.storeRoot()));
+            } else if (r.alreadyInstalled()) {
                 System.out.println(r.id() + " is already installed");
             } else {
                 System.out.println("installed " + r.id() + " (" + r.blobsWritten() + (r.blobsWritten() == 1 ? " new blob, " : " new blobs, ")

@@ -25,7 +25,7 @@ public final class ListCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<InstalledVersion> all;
         try (Session s = store.session()) {
-            if (running) return dev.ebpm.cli.lifecycle.PsCommand.list(s, false, json);
+            if (running) return dev.ebpm.cli.lifecycle.PsCommand.list(s, false, json, false);
             Inventory inventory = new Inventory(s);
             if (json) {
                 System.out.write(inventory.listJson());

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "pack", description = {"Write a reproducible NAME-VERSION.ebpm from a package directory: its ebpm.json with every file's digest",
+@Command(name = "pack", description = {"Write a reproducible .ebpm archive from a package directory.", "", "Write a reproducible NAME-VERSION.ebpm from a package directory: its ebpm.json with every file's digest",
         "(the directory's own ebpm.json and *.sig files are not changed or packed; a stale package.json is rebuilt in the cache)."})
 public final class PackCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", arity = "0..1", defaultValue = ".", description = "Package directory with an ebpm.json (default: .).")

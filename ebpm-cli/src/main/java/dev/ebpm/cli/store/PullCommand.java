@@ -1,5 +1,7 @@
 package dev.ebpm.cli.store;
 
+import dev.ebpm.cli.options.NetworkOptions;
+import dev.ebpm.cli.options.ProgressOptions;
 import dev.ebpm.cli.options.RegistryFlags;
 import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.cli.output.UserError;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "pull", description = {"Pull a package from an OCI registry into the local store, by digest: ebpm's own artifacts (their",
+@Command(name = "pull", description = {"Pull a package from an OCI registry into the local store.", "", "Pull a package from an OCI registry into the local store, by digest: ebpm's own artifacts (their",
         "signature referrer verified), ecli WASM modules, bpfman bytecode images, bumblebee and Inspektor Gadget images.",
         "The tag's digest is pinned in ebpm.lock; the package then runs with no network (ebpm run REF).",
         "",
@@ -21,7 +23,7 @@ import picocli.CommandLine.Parameters;
         "'.' or ':' or is localhost. localhost and 127.0.0.1 are reached over HTTP, other registries over TLS.",
         "Foreign formats carry no ebpm signature: they need a pinned digest (@sha256:...) or --allow-unsigned."},
         footer = {"", "Examples:", "  ebpm pull ghcr.io/myorg/sigsnoop:1.0.0", "  ebpm pull --allow-unsigned quay.io/bpfman-bytecode/go-xdp-counter:latest",
-            "  ebpm pull localhost:5000/tools/execve@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"})
+            "  ebpm pull \"localhost:5000/tools/execve@$DIGEST\"   # DIGEST=sha256:<64 hex>"})
 public final class PullCommand implements Callable<Integer> {
     @Mixin StoreOptions store;
 
@@ -30,15 +32,19 @@ public final class PullCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REF", description = "REGISTRY/REPO[:TAG][@sha256:DIGEST]")
     String ref;
 
-    @Option(names = "--allow-unsigned", description = {"store an unsigned ebpm artifact, one signed by a key not trusted here, or a foreign",
-            "format not pinned by digest, with a warning; recorded in the store. Tampered signatures are refused regardless."})
+    @Option(names = "--allow-unsigned", description = "store an unsigned ebpm artifact, one signed by a key not trusted here, or a foreign "
+            + "format not pinned by digest, with a warning; recorded in the store. Tampered signatures are refused regardless.")
     boolean allowUnsigned;
 
     @Option(names = "--locked", description = "refuse a tag that no longer names the digest ebpm.lock pins")
     boolean locked;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress bar")
-    boolean quiet;
+    @Mixin NetworkOptions network;
+
+    @Mixin ProgressOptions progress;
+
+    @Option(names = "--json", description = "Print JSON (the text columns' names as fields).")
+    boolean json;
 
     @Override
     public Integer call() {
@@ -46,9 +52,14 @@ public final class PullCommand implements Callable<Integer> {
         if (!(spec instanceof PackageSpec.OciReference o)) {
             throw new UserError("\"" + ref + "\" is read as " + spec.form() + "; pull takes a registry reference (REGISTRY/REPO:TAG, or oci://...)", 2);
         }
-        try (Session s = Session.open(registries.apply(store.settings(false, quiet, locked)))) {
+        try (Session s = Session.open(registries.apply(store.settings(network.offline, progress.quiet, locked)))) {
             Installer.Pulled p = new Installer(s).pull(o, new Installer.Request(allowUnsigned, Optional.empty()));
-            if (p.result().alreadyInstalled()) {
+            if (json) {
+                java.util.Map<String, Object> out = StoreOutput.installed(p.result(), s.storeRoot());
+                out.put("format", p.format().toString());
+                out.put("digest", p.digest());
+                StoreOutput.json(System.out, out);
+            } else if (p.result().alreadyInstalled()) {
                 System.out.println(p.result().id() + " is already installed (" + p.digest() + ")");
             } else {
                 System.out.println("pulled " + p.result().id() + " (" + p.format() + ", " + p.result().blobsWritten() + " new blobs, "

@@ -1,10 +1,8 @@
 package dev.ebpm.cli.store;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ebpm.cli.output.Json;
 import dev.ebpm.store.InstalledVersion;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -15,21 +13,12 @@ final class StoreOutput {
     private StoreOutput() {
     }
 
-    /** Built on first use: an ObjectMapper costs a table printer (ebpm list) a few hundred classes it does not need. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    }
-
     static ObjectMapper mapper() {
-        return Json.MAPPER;
+        return Json.mapper();
     }
 
-    static void json(PrintStream out, Object value) throws IOException {
-        Json.MAPPER.writeValue(out, value);
-        out.println();
-        out.flush();
+    static void json(PrintStream out, Object value) {
+        Json.print(out, value);
     }
 
     static String size(long bytes) {
@@ -40,6 +29,17 @@ final class StoreOutput {
 
     static String when(InstalledVersion v) {
         return v.installedAt() == null ? "-" : v.installedAt().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** What install, pull and import did, as JSON. */
+    static Map<String, Object> installed(dev.ebpm.store.InstallResult r, java.nio.file.Path store) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("already_installed", r.alreadyInstalled());
+        m.put("blobs_written", r.blobsWritten());
+        m.put("bytes_written", r.bytesWritten());
+        m.put("store", store.toString());
+        return m;
     }
 
     static Map<String, Object> installRecord(InstalledVersion v) {

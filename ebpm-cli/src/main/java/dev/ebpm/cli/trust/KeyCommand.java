@@ -1,5 +1,6 @@
 package dev.ebpm.cli.trust;
 
+import dev.ebpm.cli.output.Json;
 import dev.ebpm.cli.output.UserError;
 import dev.ebpm.cli.options.StoreOptions;
 import dev.ebpm.core.session.Session;
@@ -10,6 +11,9 @@ import dev.ebpm.pkg.trust.SecretKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ebpm key generate|list|export|trust|revoke}. */
-@Command(name = "key", description = "Signing keys (yours) and trusted keys (whose signatures ebpm accepts, per hub).",
+@Command(name = "key", description = {"Manage your signing keys and the keys trusted per hub.", "", "Signing keys (yours) and trusted keys (whose signatures ebpm accepts, per hub)."},
         subcommands = {KeyCommand.Generate.class, KeyCommand.ListKeys.class, KeyCommand.Export.class, KeyCommand.Trust.class,
                 KeyCommand.Revoke.class})
 public final class KeyCommand implements Runnable {
@@ -30,7 +34,7 @@ public final class KeyCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "generate", description = {"Create an Ed25519 signing key: NAME.key (mode 0600) and NAME.pub in $EBPM_KEYS",
+    @Command(name = "generate", description = {"Create an Ed25519 signing key.", "", "Create an Ed25519 signing key: NAME.key (mode 0600) and NAME.pub in $EBPM_KEYS",
             "or <store>/keys/. The private key is sealed with a passphrase (scrypt + AES-256-GCM) unless --no-passphrase."})
     static final class Generate implements Callable<Integer> {
         @Option(names = "--name", paramLabel = "N", description = "key name (default: default)") String name = Keys.DEFAULT_NAME;
@@ -55,15 +59,20 @@ public final class KeyCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "Your signing keys, the keys trusted per hub (built-in and added), and revoked keys.")
+    @Command(name = "list", description = {"List your signing keys, trusted keys and revoked keys.", "", "Your signing keys, the keys trusted per hub (built-in and added), and revoked keys."})
     static final class ListKeys implements Callable<Integer> {
         @Mixin StoreOptions store;
+        @Option(names = "--json", description = "Print JSON (the text columns' names as fields).") boolean json;
 
         @Override
         public Integer call() throws IOException {
             String fmt = "%-41s  %-12s  %-10s  %s%n";
             try (Session session = store.session()) {
                 Keys keys = new Keys(session);
+                if (json) {
+                    Json.print(System.out, json(keys));
+                    return 0;
+                }
                 System.out.println("signing keys (" + keys.directory() + "):");
                 Map<String, PublicKey> own = keys.own();
                 if (own.isEmpty()) System.out.println("  none (ebpm key generate)");
@@ -78,6 +87,32 @@ public final class KeyCommand implements Runnable {
                 }
             }
             return 0;
+        }
+
+        private static Map<String, Object> json(Keys keys) throws IOException {
+            List<Map<String, Object>> signing = new ArrayList<>();
+            for (var e : keys.own().entrySet()) {
+                Map<String, Object> k = new LinkedHashMap<>();
+                k.put("fingerprint", e.getValue().fingerprint().display());
+                k.put("name", e.getKey());
+                k.put("passphrase", keys.sealed(e.getKey()));
+                signing.add(k);
+            }
+            List<Map<String, Object>> trusted = new ArrayList<>();
+            for (Keys.Listed e : keys.trusted()) {
+                Map<String, Object> k = new LinkedHashMap<>();
+                k.put("fingerprint", e.fingerprint().display());
+                k.put("for", e.source() == null ? null : hub(e.source()));
+                k.put("origin", e.origin());
+                k.put("revoked", e.revoked());
+                k.put("name", e.keyOrNull() == null ? null : e.keyOrNull().name());
+                trusted.add(k);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("directory", keys.directory().toString());
+            out.put("signing_keys", signing);
+            out.put("trusted_keys", trusted);
+            return out;
         }
 
         private static String hub(String source) {
@@ -101,11 +136,11 @@ public final class KeyCommand implements Runnable {
         }
     }
 
-    @Command(name = "trust", description = {"Trust a key's signatures: of packages and of the index of hub H, or, without --hub,",
+    @Command(name = "trust", description = {"Trust a key's signatures, for one hub or every source.", "", "Trust a key's signatures: of packages and of the index of hub H, or, without --hub,",
             "from every hub and for archives installed from files and URLs. KEY is a public key file (ebpm key export)",
             "or the fingerprint (or a unique prefix of 16+ hex digits) of a key this machine already knows."})
     static final class Trust implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE|FINGERPRINT") String what;
+        @Parameters(paramLabel = "FILE|FINGERPRINT", description = "a public key file, or a known key's fingerprint") String what;
         @Option(names = "--hub", paramLabel = "H", description = "trust it for this hub only") String hub;
         @Mixin StoreOptions store;
 
@@ -120,11 +155,11 @@ public final class KeyCommand implements Runnable {
         }
     }
 
-    @Command(name = "revoke", description = {"Revoke a key everywhere: its signatures are refused on install and on run,",
+    @Command(name = "revoke", description = {"Revoke a key everywhere, built-in keys too.", "", "Revoke a key everywhere: its signatures are refused on install and on run,",
             "whoever trusted it (built-in keys too)."})
     static final class Revoke implements Callable<Integer> {
-        @Parameters(paramLabel = "FINGERPRINT") String what;
-        @Option(names = "--reason", paramLabel = "TEXT") String reason;
+        @Parameters(paramLabel = "FINGERPRINT", description = "the key's fingerprint (or a unique prefix of 16+ hex digits)") String what;
+        @Option(names = "--reason", paramLabel = "TEXT", description = "why, kept with the revocation and shown by ebpm key list") String reason;
         @Mixin StoreOptions store;
 
         @Override

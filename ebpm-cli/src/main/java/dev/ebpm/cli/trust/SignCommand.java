@@ -12,12 +12,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ebpm sign ARCHIVE}: writes the detached signature {@code ARCHIVE.sig} that {@code ebpm install ARCHIVE} checks. */
-@Command(name = "sign", description = {"Sign a package archive's manifest (which lists every file's sha256) with your key;",
+@Command(name = "sign", description = {"Sign a package archive with your key.", "", "Sign a package archive's manifest (which lists every file's sha256) with your key;",
         "writes ARCHIVE.sig beside it. `ebpm publish` does this itself."})
 public final class SignCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "ARCHIVE") Path archive;
+    @Parameters(paramLabel = "ARCHIVE", description = "the .ebpm archive to sign") Path archive;
     @Option(names = "--key", paramLabel = "NAME", description = "signing key (default: default)") String key = Keys.DEFAULT_NAME;
-    @Option(names = "--passphrase-file", paramLabel = "F") Path passFile;
+    @Option(names = "--passphrase-file", paramLabel = "F", description = "the signing key's passphrase, first line of F (else asked on the terminal)") Path passFile;
     @Mixin StoreOptions store;
 
     @Override

@@ -163,6 +163,25 @@ class LifecycleTest {
         assertTrue(stop.stderr().contains("is not running: killed"), stop.stderr());
     }
 
+    /** ps fits $COLUMNS (the ATTACHED column cut with an ellipsis); --wide and a pipe get the whole line. */
+    @Test
+    void psFitsTheWidthUnlessWide() throws Exception {
+        String id = start("sigsnoop"); // six attach points: a line far over 80 columns
+        String whole = "tracepoint/syscalls/sys_enter_kill, tracepoint/syscalls/sys_exit_kill, tracepoint/syscalls/sys_enter_tkill";
+        CliProcess.Result narrow = CliProcess.run(Map.of("COLUMNS", "80"), Duration.ofSeconds(60), "ps", "--store", store.toString());
+        assertEquals(0, narrow.exitCode(), narrow.stderr());
+        String line = narrow.stdout().lines().filter(l -> l.startsWith(id)).findFirst().orElseThrow(() -> new AssertionError(narrow.stdout()));
+        assertEquals(80, line.length(), line);
+        String attached = line.substring(line.indexOf("running  ") + 9);
+        assertTrue(attached.endsWith("\u2026") && attached.length() >= 8 && whole.startsWith(attached.substring(0, attached.length() - 1)), line);
+        assertTrue(narrow.stdout().lines().allMatch(l -> l.length() <= 80), narrow.stdout());
+        CliProcess.Result wide = CliProcess.run(Map.of("COLUMNS", "80"), Duration.ofSeconds(60), "ps", "--wide", "--store", store.toString());
+        assertTrue(wide.stdout().contains(whole + ", tracepoint/syscalls/sys_exit_tkill, tracepoint/syscalls/sys_enter_tgkill, "
+                + "tracepoint/syscalls/sys_exit_tgkill") && !wide.stdout().contains("\u2026"), wide.stdout());
+        CliProcess.Result piped = ebpm("ps", "--store", store.toString());
+        assertTrue(piped.stdout().contains(whole) && piped.stdout().contains("sys_exit_tgkill") && !piped.stdout().contains("\u2026"), piped.stdout());
+    }
+
     @Test
     void stopRefusesUnknownStoppedAndMalformedIds() throws Exception {
         CliProcess.Result bad = ebpm("stop", "--store", store.toString(), "../x");

@@ -92,7 +92,8 @@ class RunSigsnoopTest {
     @Test
     void unknownOptionIsRefusedWithTheValidOnes() throws Exception {
         CliProcess.Result r = CliProcess.run("run", "sigsnoop", "--no_such_option", "1");
-        assertEquals(1, r.exitCode());
+        assertEquals(2, r.exitCode(), "a usage mistake (issue 17: exit 2, with a hint to the package's help)");
+        assertTrue(r.stderr().endsWith("Try 'ebpm run PKG --help' for the package's options.\n"), r.stderr());
         assertTrue(r.stderr().contains("unknown option '--no_such_option'"), r.stderr());
         assertTrue(r.stderr().contains("--target_signal"), r.stderr());
         assertTrue(r.stderr().contains("--enable-failed_only"), r.stderr());
@@ -101,7 +102,7 @@ class RunSigsnoopTest {
     @Test
     void badValueIsRefusedWithItsType() throws Exception {
         CliProcess.Result r = CliProcess.run("run", "sigsnoop", "--target_signal", "nine");
-        assertEquals(1, r.exitCode());
+        assertEquals(2, r.exitCode(), "a usage mistake (issue 17: exit 2, with a hint to the package's help)");
         assertTrue(r.stderr().contains("--target_signal expects an integer"), r.stderr());
     }
 

@@ -5,6 +5,7 @@ import dev.ebpm.core.spec.PackageSpec;
 import dev.ebpm.core.spec.SpecException;
 import dev.ebpm.registry.Http;
 import dev.ebpm.registry.RegistryException;
+import dev.ebpm.registry.TransferListener;
 import dev.ebpm.store.InstallSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -75,21 +76,23 @@ public final class DirectSource {
 
     private Read url(PackageSpec.Url u, long maxBytes, boolean withSignature) {
         String url = u.uri().toString();
-        byte[] bytes = get(url, maxBytes).orElseThrow(() -> new RegistryException("cannot download " + url + ": HTTP 404"));
+        byte[] bytes = get(url, maxBytes, true).orElseThrow(() -> new RegistryException("cannot download " + url + ": HTTP 404"));
         Optional<String> sig = Optional.empty();
-        if (withSignature) sig = get(url + SIGNATURE_SUFFIX, MAX_SIGNATURE).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8));
+        if (withSignature) sig = get(url + SIGNATURE_SUFFIX, MAX_SIGNATURE, false).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8));
         String path = u.uri().getPath() == null ? "" : u.uri().getPath();
         String name = path.substring(path.lastIndexOf('/') + 1);
         return new Read(bytes, name.isEmpty() ? "package.json" : name, url, InstallSource.url(url), sig, null);
     }
 
     /** The body of {@code url}, or empty on 404; any other status, an oversized body or no connection is an error naming the URL. */
-    private Optional<byte[]> get(String url, long max) {
+    private Optional<byte[]> get(String url, long max, boolean showProgress) {
         Http http = session.http();
         try (Response r = http.get(url, Map.of())) {
             if (r.code() == 404) return Optional.empty();
             if (r.code() != 200) throw new RegistryException("cannot download " + url + ": HTTP " + r.code());
-            return Optional.of(Http.readBounded(r, max, "download of " + url));
+            TransferListener.Transfer progress = showProgress ? session.settings().transfers().started(url.substring(url.lastIndexOf('/') + 1),
+                    r.body().contentLength()) : TransferListener.Transfer.NONE;
+            return Optional.of(Http.readBounded(r, max, "download of " + url, progress));
         }
     }
 

@@ -49,6 +49,7 @@ public final class HubResolver {
     public Resolution resolve(PackageSpec.Named spec) {
         List<Hub> candidates = candidates(spec.hub());
         List<String> failures = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         boolean allOffline = true;
         for (Hub hub : candidates) {
             Optional<HubPackage> found;
@@ -56,11 +57,13 @@ public final class HubResolver {
                 found = hub.find(spec.name());
             } catch (RegistryException e) {
                 failures.add(hub.name() + ": " + e.getMessage());
+                skipped.add("hub " + hub.name() + " skipped: " + e.getMessage());
                 allOffline &= e instanceof OfflineException;
-                if (candidates.size() > 1) warnings.accept("hub " + hub.name() + " skipped: " + e.getMessage());
                 continue;
             }
             if (found.isEmpty()) continue;
+            // a hub that failed before this one is worth a warning; when none has it, the error below says why, once
+            skipped.forEach(warnings);
             return choose(hub, found.get(), spec);
         }
         String tried = candidates.stream().map(Hub::name).collect(Collectors.joining(", "));
