@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code ebpm playground}: serves the playground on loopback until Ctrl-C. */
 @Command(name = "playground", mixinStandardHelpOptions = true,
-        description = {"Serve a page on this machine (loopback only) to write, build and run an eBPF program in the browser: an editor "
+        description = {"Edit, build and run an eBPF program in a browser page.",
+            "",
+            "Serves a page on this machine (loopback only) to write, build and run an eBPF program in the browser: an editor "
                 + "pre-filled from `ebpm init`'s template, an installed package's or an example's source; Build (clang's errors marked "
                 + "on their lines); Run (events live as a table, histograms as bars, bpf_printk lines); Stop; Save as package.",
             "",

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * {@code ebpm env}: the directories in effect and the variables ebpm reads, as cargo's and go's {@code env} do. Opens
  * no store and no socket: it only resolves paths, so it answers at once even where the store is broken.
  */
-@Command(name = "env", description = {"Print the directories ebpm uses and the environment variables it reads.",
+@Command(name = "env", description = {"Print ebpm's directories and the variables it reads.",
     "",
     "Opens nothing: the directories are where ebpm would look, whether or not they exist yet."})
 public final class EnvCommand implements Callable<Integer> {

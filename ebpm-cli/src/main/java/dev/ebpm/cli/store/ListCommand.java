@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "list", description = "List installed packages and versions (* marks the current version).")
+@Command(name = "list", description = "List installed packages (* marks the current version).")
 public final class ListCommand implements Callable<Integer> {
     @Mixin StoreOptions store;
 
