@@ -381,7 +381,7 @@ public final class SkeletonGenerator {
                         throw new SkeletonException(String.format("variable %s at offset %d (%d bytes) lies outside %s (%d bytes)",
                                 var.name(), pv.offset(), pv.size(), ds.name, bytes.length));
                     }
-                    v.value = decode(var.type(), bytes, pv.offset(), 0);
+                    v.value = decode(var.type(), bytes, pv.offset(), new VarBounds(var.name(), pv.offset() + pv.size()), 0);
                     v.cmdarg = new CmdArg();
                     v.cmdarg.defaultValue = v.value;
                     v.cmdarg.longName = var.name();
@@ -424,8 +424,18 @@ public final class SkeletonGenerator {
         }
     }
 
+    /** The variable being decoded and where its bytes end: its BTF type may claim more than its section gives it. */
+    private record VarBounds(String name, int end) {
+        void check(int offset, long size) {
+            if (offset < 0 || size < 0 || offset + size > end) {
+                throw new SkeletonException("variable " + name + ": its BTF type reaches past the variable's bytes (offset " + offset
+                        + ", " + size + " bytes, the variable ends at " + end + ")");
+            }
+        }
+    }
+
     /** A variable's initial value as JSON: numbers, bools, strings for char arrays, arrays and objects. */
-    private JsonNode decode(int typeId, byte[] bytes, int offset, int depth) {
+    private JsonNode decode(int typeId, byte[] bytes, int offset, VarBounds bounds, int depth) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         if (depth > 16) {
             return f.nullNode();
@@ -433,20 +443,25 @@ public final class SkeletonGenerator {
         ByteOrder order = elf.byteOrder();
         BtfType t = btf.resolve(typeId);
         if (t instanceof BtfType.Int i) {
+            bounds.check(offset, Math.max(1, i.size()));
             if (i.isBool()) {
                 return f.booleanNode(bytes[offset] != 0);
             }
             return integer(bytes, offset, i.size(), i.signed(), order);
         } else if (t instanceof BtfType.Enum e) {
+            bounds.check(offset, e.size());
             return integer(bytes, offset, e.size(), e.signed(), order);
         } else if (t instanceof BtfType.Ptr) {
+            bounds.check(offset, 8);
             return integer(bytes, offset, 8, false, order);
         } else if (t instanceof BtfType.Float fl) {
+            bounds.check(offset, fl.size());
             ByteBuffer b = ByteBuffer.wrap(bytes).order(order);
             return fl.size() == 4 ? f.numberNode(b.getFloat(offset)) : fl.size() == 8 ? f.numberNode(b.getDouble(offset)) : f.nullNode();
         } else if (t instanceof BtfType.Array a) {
             BtfType elem = btf.resolve(a.elemType());
             if (elem instanceof BtfType.Int ei && ei.size() == 1 && (ei.isChar() || ei.name().contains("char"))) {
+                bounds.check(offset, Integer.toUnsignedLong(a.nelems()));
                 int end = offset;
                 while (end < offset + a.nelems() && bytes[end] != 0) {
                     end++;
@@ -454,16 +469,18 @@ public final class SkeletonGenerator {
                 return f.textNode(new String(bytes, offset, end - offset, java.nio.charset.StandardCharsets.UTF_8));
             }
             ArrayNode arr = f.arrayNode();
-            int elemSize = (int) btf.sizeOf(a.elemType());
+            long elemSize = btf.sizeOf(a.elemType());
+            if (elemSize <= 0) return arr; // elements of no size hold no value
+            bounds.check(offset, Integer.toUnsignedLong(a.nelems()) * elemSize);
             for (int k = 0; k < a.nelems(); k++) {
-                arr.add(decode(a.elemType(), bytes, offset + k * elemSize, depth + 1));
+                arr.add(decode(a.elemType(), bytes, (int) (offset + k * elemSize), bounds, depth + 1));
             }
             return arr;
         } else if (t instanceof BtfType.Composite c) {
             ObjectNode obj = f.objectNode();
             for (BtfType.Member m : c.members()) {
                 if (!m.isBitfield() && !m.name().isEmpty()) {
-                    obj.set(m.name(), decode(m.type(), bytes, offset + m.bitOffset() / 8, depth + 1));
+                    obj.set(m.name(), decode(m.type(), bytes, offset + m.bitOffset() / 8, bounds, depth + 1));
                 }
             }
             return obj;
