@@ -7,10 +7,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +57,7 @@ public final class PackageArchive {
         byte[] json = m.toJson();
         Files.createDirectories(outDir);
         Path target = outDir.resolve(fileName(m));
-        writeAtomically(target, out -> write(m, json, path -> Files.newInputStream(built.getOrDefault(path, dir.resolve(path))), out));
+        AtomicFiles.write(target, out -> write(m, json, path -> Files.newInputStream(built.getOrDefault(path, dir.resolve(path))), out));
         return target;
     }
 
@@ -77,10 +75,6 @@ public final class PackageArchive {
 
     interface ContentSource {
         InputStream open(String path) throws IOException;
-    }
-
-    interface Writing {
-        void to(OutputStream out) throws IOException;
     }
 
     private static void write(PackageManifest m, byte[] json, ContentSource src, OutputStream sink) throws IOException {
@@ -115,22 +109,6 @@ public final class PackageArchive {
         tar.finish();
         gz.finish();
         gz.flush();
-    }
-
-    private static void writeAtomically(Path target, Writing w) throws IOException {
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                w.to(out);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     public static UnpackedPackage unpack(InputStream in) throws IOException {

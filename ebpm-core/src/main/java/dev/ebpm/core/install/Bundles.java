@@ -19,6 +19,7 @@ import dev.ebpm.registry.oci.ArtifactBuilder;
 import dev.ebpm.registry.oci.ArtifactFetcher;
 import dev.ebpm.registry.oci.Descriptor;
 import dev.ebpm.registry.oci.DistributionClient;
+import dev.ebpm.pkg.AtomicFiles;
 import dev.ebpm.registry.oci.ImageLayout;
 import dev.ebpm.registry.oci.MediaTypes;
 import dev.ebpm.registry.oci.OciDocument;
@@ -28,14 +29,10 @@ import dev.ebpm.store.InstallSource;
 import dev.ebpm.store.InstalledVersion;
 import dev.ebpm.store.LocalStore;
 import dev.ebpm.store.SignatureRecord;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,23 +96,7 @@ public final class Bundles {
         }
         Path target = out.toAbsolutePath();
         try {
-            Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-            try {
-                try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                    ImageLayout.write(os, named, objects);
-                }
-                try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(target, os -> ImageLayout.write(os, named, objects));
             return new Exported(target, artifacts.stream().map(Artifact::refName).toList(), Files.size(target));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out, e);
