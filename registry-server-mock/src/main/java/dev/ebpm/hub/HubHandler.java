@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 final class HubHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(HubHandler.class);
+    /** How much of a refused request's body is read and dropped before answering (see {@link #dropUnread}). */
+    static final long DROP_BYTES = 1 << 20;
 
     private final Routes routes;
     private final RequestHeadDeadline heads;
@@ -42,10 +44,12 @@ final class HubHandler extends Handler.Abstract {
         Callback done = Callback.from(() -> heads.requestEnded(connection), callback);
         Reply reply;
         boolean close = false;
+        RequestBody[] body = new RequestBody[1];
         try {
-            reply = answer(request);
+            reply = answer(request, body);
         } catch (HubException e) {
             reply = Reply.error(e.status(), e.code(), e.getMessage());
+            close = !dropUnread(request, body);
         } catch (RequestBodyException e) {
             reply = e.timedOut() ? Reply.error(408, "request_timeout", e.getMessage()) : Reply.error(400, "bad_request", e.getMessage());
             close = true;
@@ -56,11 +60,35 @@ final class HubHandler extends Handler.Abstract {
             LOG.error("{} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
             reply = Reply.error(500, "internal", "internal error (a bug in the hub; its log has the details)");
         }
+        if (body[0] != null) body[0].close();
         send(request, response, reply, close, done);
         return true;
     }
 
-    private Reply answer(Request request) throws IOException {
+    /**
+     * Reads and drops what a refused request still sends, up to {@value #DROP_BYTES} bytes within the body deadline,
+     * so that a client still sending (an upload over the limit, a publish without a token) reads the refusal rather
+     * than a reset connection, as nginx's lingering close does. False when more remains or it failed: close then. A
+     * client that asked {@code Expect: 100-continue} has sent nothing yet: reading would invite the body, so it is not.
+     */
+    private boolean dropUnread(Request request, RequestBody[] body) {
+        if (request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString())) return true;
+        if (request.getLength() > DROP_BYTES) return false;
+        if (body[0] == null) body[0] = new RequestBody(request, getServer().getScheduler(), limits.bodyGrace(), limits.minBodyRate());
+        byte[] buf = new byte[64 * 1024];
+        long dropped = 0;
+        try {
+            for (int n; (n = body[0].read(buf)) >= 0; ) {
+                dropped += n;
+                if (dropped > DROP_BYTES) return false;
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Reply answer(Request request, RequestBody[] body) throws IOException {
         // Jetty refuses a Transfer-Encoding without "chunked" last; one with another coding before it is accepted
         // there but would hand the hub bytes it cannot decode. The value is not repeated back.
         String te = request.getHeaders().get(HttpHeader.TRANSFER_ENCODING);
@@ -69,15 +97,10 @@ final class HubHandler extends Handler.Abstract {
         }
         String path = Request.getPathInContext(request);
         Routes.Match m = routes.find(request.getMethod(), path);
-        RequestBody[] body = new RequestBody[1];
-        try {
-            return m.endpoint().handle(new Exchange(request, path, m.params(), () -> {
-                if (body[0] == null) body[0] = new RequestBody(request, getServer().getScheduler(), limits.bodyGrace(), limits.minBodyRate());
-                return body[0];
-            }));
-        } finally {
-            if (body[0] != null) body[0].close();
-        }
+        return m.endpoint().handle(new Exchange(request, path, m.params(), () -> {
+            if (body[0] == null) body[0] = new RequestBody(request, getServer().getScheduler(), limits.bodyGrace(), limits.minBodyRate());
+            return body[0];
+        }));
     }
 
     private static void send(Request request, Response response, Reply reply, boolean close, Callback callback) {
