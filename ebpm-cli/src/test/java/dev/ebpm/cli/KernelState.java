@@ -57,6 +57,30 @@ public final class KernelState {
     }
 
     /**
+     * The check around every test of a class, registered with {@code @RegisterExtension}: before each test, the
+     * {@link Snapshot} of the named programs; after it, {@link Snapshot#assertNoneLeft()}.
+     */
+    public static final class NothingLeftLoaded implements org.junit.jupiter.api.extension.BeforeEachCallback,
+            org.junit.jupiter.api.extension.AfterEachCallback {
+        private final java.util.Collection<String> progs;
+        private Snapshot before;
+
+        public NothingLeftLoaded(java.util.Collection<String> progs) {
+            this.progs = progs;
+        }
+
+        @Override
+        public void beforeEach(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+            before = new Snapshot(progs);
+        }
+
+        @Override
+        public void afterEach(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+            before.assertNoneLeft();
+        }
+    }
+
+    /**
      * True if a live process holds program {@code id} (a program or link fd whose fdinfo names it) and none of its
      * holders descends from this JVM. A program no process holds is kept by the kernel (an attachment or a pin): a leak.
      */

@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,17 +21,8 @@ class ExporterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> PROGS = List.of("trace_openat_entry", "trace_openat_exit", "kill_entry", "kill_exit", "tkill_entry", "tkill_exit",
             "tgkill_entry", "tgkill_exit");
-    private KernelState.Snapshot kernel;
-
-    @BeforeEach
-    void rememberWhatIsLoaded() throws Exception {
-        kernel = new KernelState.Snapshot(PROGS);
-    }
-
-    @AfterEach
-    void nothingOfOursStaysLoaded() throws Exception {
-        kernel.assertNoneLeft();
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final KernelState.NothingLeftLoaded nothingOfOursStaysLoaded = new KernelState.NothingLeftLoaded(PROGS);
 
     @Test
     void servesTheConfigsCountersAndStartsListsAndStopsPrograms(@TempDir Path dir) throws Exception {

@@ -13,25 +13,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A package that reports through bpf_printk (examples/minimal, after eunomia's): ebpm run shows its lines, marked. */
 class PrintkTest {
     private static final List<String> PROGS = List.of("handle_tp");
-    private KernelState.Snapshot kernel;
-
-    @BeforeEach
-    void rememberWhatIsLoaded() throws Exception {
-        kernel = new KernelState.Snapshot(PROGS);
-    }
-
-    @AfterEach
-    void nothingOfOursStaysLoaded() throws Exception {
-        kernel.assertNoneLeft();
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final KernelState.NothingLeftLoaded nothingOfOursStaysLoaded = new KernelState.NothingLeftLoaded(PROGS);
 
     /** A shell that writes one line each time it is told to: the write(2) minimal traces. */
     private static Process writer() throws Exception {

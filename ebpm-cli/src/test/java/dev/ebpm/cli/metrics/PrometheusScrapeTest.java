@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,17 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PrometheusScrapeTest {
     private static final List<String> PROGS = List.of("trace_openat_entry", "trace_openat_exit", "sched_wakeup", "sched_wakeup_new", "sched_switch");
-    private KernelState.Snapshot kernel;
-
-    @BeforeEach
-    void rememberWhatIsLoaded() throws Exception {
-        kernel = new KernelState.Snapshot(PROGS);
-    }
-
-    @AfterEach
-    void nothingOfOursStaysLoaded() throws Exception {
-        kernel.assertNoneLeft();
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final KernelState.NothingLeftLoaded nothingOfOursStaysLoaded = new KernelState.NothingLeftLoaded(PROGS);
 
     @Test
     void prometheusSeesTheFileCounterAndRunqlatsBuckets(@TempDir Path dir) throws Exception {

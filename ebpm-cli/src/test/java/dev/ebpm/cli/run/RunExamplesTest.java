@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,17 +23,8 @@ class RunExamplesTest {
     private static final List<String> PROGS = List.of("trace_openat_entry", "trace_openat_exit", "handle_exec", "handle_exit",
             "sched_wakeup", "sched_wakeup_new", "sched_switch");
 
-    private KernelState.Snapshot kernel;
-
-    @org.junit.jupiter.api.BeforeEach
-    void rememberWhatIsLoaded() throws Exception {
-        kernel = new KernelState.Snapshot(PROGS);
-    }
-
-    @AfterEach
-    void nothingOfOursStaysLoaded() throws Exception {
-        kernel.assertNoneLeft();
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final KernelState.NothingLeftLoaded nothingOfOursStaysLoaded = new KernelState.NothingLeftLoaded(PROGS);
 
     @Test
     void opensnoopShowsAFileTheTestOpened(@TempDir Path dir) throws Exception {

@@ -13,7 +13,6 @@ import java.io.InputStreamReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** sigsnoop end to end on the real kernel: a child sends a signal, ebpm prints the event. */
@@ -30,17 +29,8 @@ class RunSigsnoopTest {
         return new long[] {sh.pid(), target};
     }
 
-    private KernelState.Snapshot kernel;
-
-    @org.junit.jupiter.api.BeforeEach
-    void rememberWhatIsLoaded() throws Exception {
-        kernel = new KernelState.Snapshot(PROGS);
-    }
-
-    @AfterEach
-    void nothingOfOursStaysLoaded() throws Exception {
-        kernel.assertNoneLeft();
-    }
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final KernelState.NothingLeftLoaded nothingOfOursStaysLoaded = new KernelState.NothingLeftLoaded(PROGS);
 
     @Test
     void tablePrintsTheSignalAChildSent() throws Exception {
